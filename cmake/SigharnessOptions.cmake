@@ -1,0 +1,35 @@
+# Per-target build settings: no global flags. Every sigharness target calls
+# sigharness_target_defaults(<target>).
+add_library(sigharness_warnings INTERFACE)
+target_compile_options(sigharness_warnings INTERFACE -Wall -Wextra -Wpedantic)
+if(SIGHARNESS_WERROR)
+  target_compile_options(sigharness_warnings INTERFACE -Werror)
+endif()
+
+add_library(sigharness_sanitizers INTERFACE)
+if(SIGHARNESS_SANITIZE)
+  target_compile_options(sigharness_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(sigharness_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+function(sigharness_target_defaults target)
+  target_link_libraries(${target} PRIVATE sigharness_warnings sigharness_sanitizers)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+endfunction()
+
+# sigharness_test(NAME <name> SOURCES ... LIBS ... LABELS ...)
+function(sigharness_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  sigharness_target_defaults(${T_NAME})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  set_target_properties(${T_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  include(GoogleTest)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${T_NAME}
+    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+    DISCOVERY_TIMEOUT 60)
+endfunction()
