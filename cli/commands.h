@@ -1,0 +1,40 @@
+#pragma once
+// The subcommands of `sigharness`. Each returns the process exit code:
+//   0 every expectation held / success
+//   1 an expectation failed (or a conformance cell violated)
+//   2 bad input (spec, flag, path)
+//   3 a backend failed to run (internal error, not a verdict)
+//   4 skipped: the scenario does not apply to this backend (reason printed)
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sigh::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitBackendError = 3;
+inline constexpr int kExitSkipped = 4;
+
+struct RunArgs {
+  std::string argv0 = "sigharness";
+  std::string spec;
+  std::string backend = "sim";
+  std::optional<std::string> profile;  // default: every profile the scenario names
+  std::optional<std::string> seed;     // default: drawn from the OS and printed
+  std::string trace_file;              // optional JSON-lines trace output
+  bool faults = false;                 // sim fault points
+};
+int cmd_run(const RunArgs& args, std::ostream& out, std::ostream& err);
+
+struct ExplainArgs {
+  std::string target;
+  std::string profile = "strict";
+  std::string topology = "workers=4";
+};
+int cmd_explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace sigh::cli

@@ -1,0 +1,41 @@
+// sigharness: run scenarios on the simulator or the real implementation,
+// explain target strings, check conformance.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace sigh::cli;
+  CLI::App app{"sigharness: test harness and conformance simulator for uWSGI signals"};
+  app.require_subcommand(1);
+
+  RunArgs run;
+  run.argv0 = argv[0];
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario spec and check its expectations");
+  run_cmd->add_option("spec", run.spec, "Scenario YAML file")->required();
+  run_cmd->add_option("--backend", run.backend, "sim (default) or real");
+  run_cmd->add_option("--profile", run.profile, "strict or uwsgi-2.0 (default: the spec's)");
+  run_cmd->add_option("--seed", run.seed, "Seed, decimal or 0x-hex (default: random, printed)");
+  run_cmd->add_option("--trace", run.trace_file, "Write the JSON-lines trace here");
+  run_cmd->add_flag("--faults", run.faults, "Enable the simulator's fault points");
+
+  ExplainArgs explain;
+  auto* explain_cmd = app.add_subcommand("explain", "Explain what a target string means");
+  explain_cmd->add_option("target", explain.target, "Target string (quote it; \"\" is allowed)")
+      ->required();
+  explain_cmd->add_option("--profile", explain.profile, "strict (default) or uwsgi-2.0");
+  explain_cmd->add_option("--topology", explain.topology,
+                          "e.g. workers=4,mules=2,farms=a:1,2;b:3,spoolers=1");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+  if (run_cmd->parsed()) return cmd_run(run, std::cout, std::cerr);
+  if (explain_cmd->parsed()) return cmd_explain(explain, std::cout, std::cerr);
+  return kExitBadInput;
+}
