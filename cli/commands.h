@@ -37,4 +37,14 @@ struct ExplainArgs {
 };
 int cmd_explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
 
+struct ConformArgs {
+  std::string argv0 = "sigharness";
+  std::vector<std::string> paths;     // files or directories (default specs/scenarios)
+  std::vector<std::string> backends;  // default: every available backend
+  int seeds = 3;                      // simulator seeds per cell
+  std::string report_dir = "reports/conformance";
+  std::string junit_file;             // default <report_dir>/junit.xml
+};
+int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err);
+
 }  // namespace sigh::cli

@@ -29,6 +29,17 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--topology", explain.topology,
                           "e.g. workers=4,mules=2,farms=a:1,2;b:3,spoolers=1");
 
+  ConformArgs conform;
+  conform.argv0 = argv[0];
+  auto* conform_cmd = app.add_subcommand(
+      "conform", "Run the conformance matrix (scenario x backend x profile), write JUnit + HTML");
+  conform_cmd->add_option("paths", conform.paths, "Scenario files or directories (default specs/scenarios)");
+  conform_cmd->add_option("--backends", conform.backends, "Comma list: sim,real,uwsgi (default: all available)")
+      ->delimiter(',');
+  conform_cmd->add_option("--seeds", conform.seeds, "Simulator seeds per cell (default 3)");
+  conform_cmd->add_option("--report", conform.report_dir, "Report directory (default reports/conformance)");
+  conform_cmd->add_option("--junit", conform.junit_file, "JUnit XML file (default <report>/junit.xml)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -36,6 +47,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
   if (run_cmd->parsed()) return cmd_run(run, std::cout, std::cerr);
+  if (conform_cmd->parsed()) return cmd_conform(conform, std::cout, std::cerr);
   if (explain_cmd->parsed()) return cmd_explain(explain, std::cout, std::cerr);
   return kExitBadInput;
 }
