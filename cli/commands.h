@@ -37,6 +37,25 @@ struct ExplainArgs {
 };
 int cmd_explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
 
+struct ExploreArgs {
+  std::string argv0 = "sigharness";
+  std::string spec;
+  int seeds = 100;
+  std::optional<std::string> seed;     // first seed (default 1)
+  std::optional<std::string> profile;  // default: the spec's profiles
+  bool faults = false;
+};
+int cmd_explore(const ExploreArgs& args, std::ostream& out, std::ostream& err);
+
+struct ShrinkArgs {
+  std::string argv0 = "sigharness";
+  std::string spec;
+  std::string seed;
+  std::optional<std::string> profile;  // default: the spec's first profile
+  bool faults = false;
+};
+int cmd_shrink(const ShrinkArgs& args, std::ostream& out, std::ostream& err);
+
 struct ConformArgs {
   std::string argv0 = "sigharness";
   std::vector<std::string> paths;     // files or directories (default specs/scenarios)

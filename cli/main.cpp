@@ -29,6 +29,23 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--topology", explain.topology,
                           "e.g. workers=4,mules=2,farms=a:1,2;b:3,spoolers=1");
 
+  ExploreArgs explore;
+  explore.argv0 = argv[0];
+  auto* explore_cmd = app.add_subcommand("explore", "Run many seeds; report distinct outcomes; stop at the first failure");
+  explore_cmd->add_option("spec", explore.spec, "Scenario YAML file")->required();
+  explore_cmd->add_option("--seeds", explore.seeds, "Number of seeds (default 100)");
+  explore_cmd->add_option("--seed", explore.seed, "First seed (default 1)");
+  explore_cmd->add_option("--profile", explore.profile, "strict or uwsgi-2.0 (default: the spec's)");
+  explore_cmd->add_flag("--faults", explore.faults, "Enable the simulator's fault points");
+
+  ShrinkArgs shrink;
+  shrink.argv0 = argv[0];
+  auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing spec+seed to a minimal scenario (YAML)");
+  shrink_cmd->add_option("spec", shrink.spec, "Scenario YAML file")->required();
+  shrink_cmd->add_option("--seed", shrink.seed, "The failing seed")->required();
+  shrink_cmd->add_option("--profile", shrink.profile, "strict or uwsgi-2.0 (default: the spec's first)");
+  shrink_cmd->add_flag("--faults", shrink.faults, "Enable the simulator's fault points");
+
   ConformArgs conform;
   conform.argv0 = argv[0];
   auto* conform_cmd = app.add_subcommand(
@@ -47,6 +64,8 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
   if (run_cmd->parsed()) return cmd_run(run, std::cout, std::cerr);
+  if (explore_cmd->parsed()) return cmd_explore(explore, std::cout, std::cerr);
+  if (shrink_cmd->parsed()) return cmd_shrink(shrink, std::cout, std::cerr);
   if (conform_cmd->parsed()) return cmd_conform(conform, std::cout, std::cerr);
   if (explain_cmd->parsed()) return cmd_explain(explain, std::cout, std::cerr);
   return kExitBadInput;

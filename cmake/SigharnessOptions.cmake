@@ -18,9 +18,9 @@ function(sigharness_target_defaults target)
   target_compile_features(${target} PUBLIC cxx_std_20)
 endfunction()
 
-# sigharness_test(NAME <name> SOURCES ... LIBS ... LABELS ...)
+# sigharness_test(NAME <name> SOURCES ... LIBS ... LABELS ... [ENVIRONMENT VAR=value...] [TIMEOUT s])
 function(sigharness_test)
-  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   sigharness_target_defaults(${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
@@ -30,6 +30,6 @@ function(sigharness_test)
     set(T_TIMEOUT 120)
   endif()
   gtest_discover_tests(${T_NAME}
-    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${T_ENVIRONMENT}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
