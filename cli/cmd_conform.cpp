@@ -113,8 +113,17 @@ void judge(const Scenario& sc, Profile profile, const Trace& trace, bool run_che
   cell.verdict = CellVerdict::conforms;
 }
 
+Cell make_cell(const Scenario& sc, const std::string& spec, std::string backend, std::string profile) {
+  Cell cell;
+  cell.scenario = sc.name;
+  cell.spec_path = spec;
+  cell.backend = std::move(backend);
+  cell.profile = std::move(profile);
+  return cell;
+}
+
 Cell run_sim_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec, Profile profile) {
-  Cell cell{sc.name, spec, "sim", std::string(profile_name(profile))};
+  Cell cell = make_cell(sc, spec, "sim", std::string(profile_name(profile)));
   std::uint64_t base = 0x5eed;
   for (int k = 0; k < ctx.args.seeds; ++k) {
     std::uint64_t seed = base + static_cast<std::uint64_t>(k);
@@ -149,7 +158,7 @@ Cell run_sim_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec, P
 }
 
 Cell run_real_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) {
-  Cell cell{sc.name, spec, "real", "strict"};
+  Cell cell = make_cell(sc, spec, "real", "strict");
   cell.reproduce = fmt::format("{} run {} --backend real", ctx.args.argv0, spec);
   if (auto it = sc.not_applicable.find("real"); it != sc.not_applicable.end()) {
     cell.verdict = CellVerdict::skipped;
@@ -169,7 +178,7 @@ Cell run_real_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) 
 }
 
 Cell run_uwsgi_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) {
-  Cell cell{sc.name, spec, "uwsgi", "uwsgi-2.0"};
+  Cell cell = make_cell(sc, spec, "uwsgi", "uwsgi-2.0");
   cell.reproduce = fmt::format("{} conform {} --backends uwsgi", ctx.args.argv0, spec);
   conform::UwsgiRunResult r = conform::run_scenario_uwsgi(sc, conform::UwsgiRunOptions{});
   if (r.not_applicable) {

@@ -155,6 +155,29 @@ TEST(UwsgiBackend, KillRespawnsTheWorker) {
   EXPECT_EQ(count(r.trace, EventKind::spawn, std::nullopt, "worker2"), 2) << dump(r.trace);
 }
 
+TEST(UwsgiBackend, CronFiresAtTheFakedMinute) {
+  REQUIRE_UWSGI();
+  // Wall clock starts 3 s before 2030-01-01T00:00:00Z (libfaketime); minute 0 hour 0 matches
+  // only from that second on, so exactly one firing, about 3 s into the run.
+  Scenario s = base("cron-minute", 1, 6 * kNsPerSec);
+  s.wall_start = 1893456000 - 3;
+  s.registrations = {reg(5, "worker")};
+  CronSource c;
+  c.sig = 5;
+  c.minute = 0;
+  c.hour = 0;
+  s.crons = {c};
+  auto r = run_scenario_uwsgi(s, {});
+  if (r.not_applicable && r.reason.find("faketime") != std::string::npos) GTEST_SKIP() << r.reason;
+  ASSERT_FALSE(r.not_applicable) << r.reason;
+  EXPECT_EQ(count(r.trace, EventKind::cron_fire, 5), 1) << dump(r.trace);
+  EXPECT_EQ(count(r.trace, EventKind::handler_start, 5), 1) << dump(r.trace);
+  for (const auto& e : r.trace.events)
+    if (e.kind == EventKind::handler_start) {
+      EXPECT_GE(e.t, 1500 * kNsPerMs) << dump(r.trace);
+    }
+}
+
 TEST(UwsgiBackend, NotApplicableReasons) {
   Scenario s = base("na", 1, kNsPerSec);
   Action u;
