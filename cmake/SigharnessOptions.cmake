@@ -29,7 +29,10 @@ function(sigharness_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
+  # gtest_discover_tests flattens list-valued properties: escape the separators.
+  string(REPLACE ";" "\\;" labels_escaped "${T_LABELS}")
+  string(REPLACE ";" "\\;" env_escaped "${T_ENVIRONMENT}")
   gtest_discover_tests(${T_NAME}
-    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${T_ENVIRONMENT}"
+    PROPERTIES LABELS "${labels_escaped}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env_escaped}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

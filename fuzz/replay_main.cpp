@@ -1,6 +1,7 @@
 // Replay driver: runs LLVMFuzzerTestOneInput over files and directories, so
 // every corpus file is exercised by `ctest -L fuzz` with any compiler (gcc
 // included). With libFuzzer (clang) this file is not used.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
