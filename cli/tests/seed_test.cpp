@@ -19,7 +19,7 @@ TEST(Seed, RejectsGarbage) {
 }
 
 TEST(Seed, FormatRoundTrips) {
-  for (std::uint64_t v : {0ull, 1ull, 42ull, 0xdeadbeefull, UINT64_MAX}) {
+  for (std::uint64_t v : std::initializer_list<std::uint64_t>{0, 1, 42, 0xdeadbeef, UINT64_MAX}) {
     EXPECT_EQ(parse_seed(format_seed(v)), v) << format_seed(v);
   }
   EXPECT_EQ(format_seed(42), "0x2a");
