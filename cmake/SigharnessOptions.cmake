@@ -29,10 +29,18 @@ function(sigharness_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
-  # gtest_discover_tests flattens list-valued properties: escape the separators.
-  string(REPLACE ";" "\\;" labels_escaped "${T_LABELS}")
-  string(REPLACE ";" "\\;" env_escaped "${T_ENVIRONMENT}")
   gtest_discover_tests(${T_NAME}
-    PROPERTIES LABELS "${labels_escaped}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env_escaped}"
+    PROPERTIES TIMEOUT ${T_TIMEOUT}
     DISCOVERY_TIMEOUT 60)
+  # gtest_discover_tests flattens list-valued PROPERTIES ("unit;sim" would become
+  # LABELS unit + a bogus property), so labels and environment are set from a
+  # ctest include file that runs after discovery, using <target>_TESTS.
+  set(props_file ${CMAKE_CURRENT_BINARY_DIR}/${T_NAME}_props.cmake)
+  set(props "LABELS \"${T_LABELS}\"")
+  if(T_ENVIRONMENT)
+    string(APPEND props " ENVIRONMENT \"${T_ENVIRONMENT}\"")
+  endif()
+  file(WRITE ${props_file}
+    "if(${T_NAME}_TESTS)\n  set_tests_properties(\${${T_NAME}_TESTS} PROPERTIES ${props})\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${props_file})
 endfunction()
