@@ -7,6 +7,14 @@ if(SIGHARNESS_WERROR)
 endif()
 
 add_library(sigharness_sanitizers INTERFACE)
+# Fuzzing builds (clang): instrument every library for coverage so libFuzzer
+# sees inside the parsers, not only the fuzz target's own file.
+option(SIGHARNESS_FUZZING "Instrument all targets for libFuzzer (clang only)" OFF)
+if(SIGHARNESS_FUZZING)
+  target_compile_options(sigharness_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(sigharness_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
 if(SIGHARNESS_SANITIZE)
   target_compile_options(sigharness_sanitizers INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
