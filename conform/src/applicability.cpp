@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "names.h"
 #include "sigharness/conform/uwsgi_backend.h"
 
 namespace sigh::conform {
@@ -17,42 +16,42 @@ std::string check_sources(const Scenario& s, const UwsgiRunOptions& opt) {
     const char* what = t.kind == TimerKind::rb_timer ? "rb_timer" : "timer";
     if (!whole_seconds(t.period) && !opt.floor_fractional_periods)
       return fmt::format("{}: {} period {} ns is not whole seconds; uWSGI 2.0 add_timer/add_rb_timer "
-                         "take int seconds (add_ms_timer is 3.0-only)", detail::loc_str(t.loc), what, t.period);
+                         "take int seconds (add_ms_timer is 3.0-only)", t.loc.str(), what, t.period);
     if (t.kind == TimerKind::timer && t.iterations != 0 && !opt.ignore_unsupported_iterations)
       return fmt::format("{}: iterations on a kernel timer: uWSGI 2.0 add_timer has no iterations "
-                         "(only rb_timers do)", detail::loc_str(t.loc));
+                         "(only rb_timers do)", t.loc.str());
     if (t.kind == TimerKind::rb_timer && t.period < kNsPerSec && t.iterations == 0)
       return fmt::format("{}: rb_timer with secs <= 0 and infinite iterations spins or hangs the "
-                         "uWSGI master (reference §7.2); not run on a real instance", detail::loc_str(t.loc));
+                         "uWSGI master (reference §7.2); not run on a real instance", t.loc.str());
   }
   for (const auto& c : s.crons)
     if (c.iterations != 0 && !opt.ignore_unsupported_iterations)
-      return fmt::format("{}: iterations on a cron: uWSGI 2.0 add_cron has none", detail::loc_str(c.loc));
+      return fmt::format("{}: iterations on a cron: uWSGI 2.0 add_cron has none", c.loc.str());
   for (const auto& m : s.monitors)
     if (m.iterations != 0 && !opt.ignore_unsupported_iterations)
       return fmt::format("{}: iterations on a file monitor: uWSGI 2.0 add_file_monitor has none",
-                         detail::loc_str(m.loc));
+                         m.loc.str());
   return "";
 }
 
 std::string check_registration(const Registration& r, bool at_start) {
   if (r.by.kind == ProcessKind::spooler)
     return fmt::format("{}: registration by a spooler: no code of ours runs in a uWSGI spooler",
-                       detail::loc_str(r.loc));
+                       r.loc.str());
   if (!at_start && r.by.kind == ProcessKind::master)
     return fmt::format("{}: runtime registration by the master: the uWSGI master runs no app code "
-                       "after the fork", detail::loc_str(r.loc));
+                       "after the fork", r.loc.str());
   if (r.target.find('\0') != std::string::npos)
     return fmt::format("{}: target contains a NUL byte (not expressible to register_signal)",
-                       detail::loc_str(r.loc));
+                       r.loc.str());
   return "";
 }
 
 std::string check_action(const Scenario& s, const Action& a) {
-  const std::string where = detail::loc_str(a.loc);
+  const std::string where = a.loc.str();
   const Topology& topo = s.topology;
   auto programmed = [&](const ProcessId& p) {
-    return p.kind == ProcessKind::mule && detail::is_programmed(topo, p.index);
+    return p.kind == ProcessKind::mule && topo.is_programmed_mule(p.index);
   };
   return std::visit(
       [&](const auto& b) -> std::string {
@@ -61,11 +60,11 @@ std::string check_action(const Scenario& s, const Action& a) {
           if (b.from.kind != ProcessKind::worker)
             return fmt::format("{}: raise from {}: only workers run driver code in uWSGI (the master "
                                "runs none, mules/spoolers are not request-driven)",
-                               where, detail::proc_name(b.from));
+                               where, b.from.str());
         } else if constexpr (std::is_same_v<B, WaitAction> || std::is_same_v<B, ReceivedAction>) {
           if (b.process.kind != ProcessKind::worker && !programmed(b.process))
             return fmt::format("{}: wait/received in {}: only workers and programmed mules can call "
-                               "signal_wait/signal_received", where, detail::proc_name(b.process));
+                               "signal_wait/signal_received", where, b.process.str());
         } else if constexpr (std::is_same_v<B, LifecycleAction>) {
           if (b.kind == LifecycleAction::cheap || b.kind == LifecycleAction::spawn)
             return fmt::format("{}: cheap/spawn of a chosen worker: uWSGI's cheaper picks the worker "
@@ -99,7 +98,7 @@ std::string check_action(const Scenario& s, const Action& a) {
 std::string uwsgi_not_applicable_reason(const Scenario& s, const UwsgiRunOptions& opt) {
   if (auto it = s.not_applicable.find("uwsgi"); it != s.not_applicable.end())
     return "scenario says: " + it->second;
-  if (!detail::holds_under_uwsgi(s)) return "scenario does not hold under profile uwsgi-2.0";
+  if (!s.holds_under(Profile::uwsgi_2_0)) return "scenario does not hold under profile uwsgi-2.0";
   bool any_expectation = s.expectations.empty();
   for (const auto& e : s.expectations)
     if (e.profiles.empty() ||

@@ -17,7 +17,6 @@
 
 #include "faketime.h"
 #include "log_parse.h"
-#include "names.h"
 #include "process_ctl.h"
 #include "run_dir.h"
 #include "sigharness/conform/uwsgi_backend.h"
@@ -44,7 +43,7 @@ std::vector<TraceEvent> read_app_events(const std::string& path, std::vector<std
   std::string line;
   while (std::getline(in, line)) {
     auto j = nlohmann::json::parse(line, nullptr, false);
-    auto kind = j.is_discarded() ? std::nullopt : kind_from_name(j.value("ev", ""));
+    auto kind = j.is_discarded() ? std::nullopt : parse_event_kind(j.value("ev", ""));
     if (!kind) {
       if (bad) bad->push_back(line);
       continue;
@@ -170,7 +169,7 @@ void Run::mule_command(int mule, const std::string& cmd) {
 void Run::kill_process(const LifecycleAction& a) {
   InstancePids pids;
   std::string why;
-  const std::string name = proc_name(a.process);
+  const std::string name = a.process.str();
   if (!read_stats_pids(d_.stats, &pids, &why)) {
     driver_event(EventKind::note, name, {}, "kill skipped: " + why);
     return;

@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "embedded_py.h"
-#include "names.h"
 
 namespace fs = std::filesystem;
 
@@ -22,7 +21,7 @@ bool write_file(const std::string& path, const std::string& text) {
 }
 
 nlohmann::json registration_json(const Registration& r) {
-  return {{"sig", r.sig}, {"target", r.target}, {"by", proc_name(r.by)},
+  return {{"sig", r.sig}, {"target", r.target}, {"by", r.by.str()},
           {"dur_ns", r.handler_duration}, {"crash", r.crash_in_handler}};
 }
 
@@ -48,7 +47,7 @@ std::string ini_text(const Scenario& s, const RunDir& d) {
   std::string ini = "[uwsgi]\nplugin = python3\nplugin = signal\nmaster = true\n";
   ini += fmt::format("processes = {}\n", t.workers);
   for (int m = 1; m <= t.mules; ++m)  // mule ids follow config order
-    ini += is_programmed(t, m) ? fmt::format("mule = {}/sigh_mule.py\n", d.root) : "mules = 1\n";
+    ini += t.is_programmed_mule(m) ? fmt::format("mule = {}/sigh_mule.py\n", d.root) : "mules = 1\n";
   for (const auto& f : t.farms) {
     std::string ids;
     for (int m : f.mules) ids += (ids.empty() ? "" : ",") + std::to_string(m);
