@@ -1,3 +1,5 @@
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include "conservation_checks.h"

@@ -1,5 +1,7 @@
 // Determinism self-check: the same scenario and seed give the same trace,
 // event for event; a mismatch names the first diverging event.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <set>

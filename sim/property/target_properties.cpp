@@ -1,4 +1,6 @@
 // Property 1 and 3: target semantics and cheaped workers, under both profiles.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include "target_model.h"

@@ -1,5 +1,7 @@
 // Property 2: rb_timers fire exactly as their iterations say, at the right
 // virtual times; kernel timers fire once per period (no overrun without a stall).
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <vector>
