@@ -8,9 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <ostream>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <set>
 #include <thread>
 #include <variant>
@@ -29,7 +29,8 @@ namespace fs = std::filesystem;
 namespace sigh::cli {
 namespace {
 
-std::vector<std::string> discover(const std::vector<std::string>& paths, std::ostream& err, bool& bad) {
+std::vector<std::string> discover(const std::vector<std::string>& paths, std::ostream& err,
+                                  bool& bad) {
   std::vector<std::string> out;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -47,7 +48,8 @@ std::vector<std::string> discover(const std::vector<std::string>& paths, std::os
   return out;
 }
 
-std::string first_failure(const std::vector<ExpectationResult>& results, std::vector<std::string>* evidence) {
+std::string first_failure(const std::vector<ExpectationResult>& results,
+                          std::vector<std::string>* evidence) {
   for (const auto& r : results) {
     if (r.ok) continue;
     for (const auto& e : r.evidence) evidence->push_back(trace_event_to_json(e));
@@ -81,7 +83,8 @@ struct Ctx {
 };
 
 void write_trace_file(const Ctx& ctx, Cell& cell, const Trace& trace) {
-  fs::path rel = fs::path("traces") / fmt::format("{}.{}.{}.jsonl", cell.scenario, cell.backend, cell.profile);
+  fs::path rel =
+      fs::path("traces") / fmt::format("{}.{}.{}.jsonl", cell.scenario, cell.backend, cell.profile);
   std::ofstream f(ctx.report_dir / rel, std::ios::binary);
   write_trace(f, trace);
   cell.trace_file = rel.string();
@@ -116,7 +119,8 @@ void judge(const Scenario& sc, Profile profile, const Trace& trace, bool run_che
     std::vector<ExpectationResult> decidable;
     for (auto& r : results) {
       if (r.expectation->filter.kind && !observable(cell.backend, *r.expectation->filter.kind)) {
-        unknown.push_back(fmt::format("{}: {} events are not observable on backend {}", r.expectation->loc.str(),
+        unknown.push_back(fmt::format("{}: {} events are not observable on backend {}",
+                                      r.expectation->loc.str(),
                                       event_kind_name(*r.expectation->filter.kind), cell.backend));
         continue;
       }
@@ -143,12 +147,13 @@ void judge(const Scenario& sc, Profile profile, const Trace& trace, bool run_che
   }
   cell.verdict = CellVerdict::conforms;
   if (!unknown.empty()) {
-    cell.detail += fmt::format("{}{} expectation(s) undecidable here: {}", cell.detail.empty() ? "" : "; ",
-                               unknown.size(), unknown.front());
+    cell.detail += fmt::format("{}{} expectation(s) undecidable here: {}",
+                               cell.detail.empty() ? "" : "; ", unknown.size(), unknown.front());
   }
 }
 
-Cell make_cell(const Scenario& sc, const std::string& spec, std::string backend, std::string profile) {
+Cell make_cell(const Scenario& sc, const std::string& spec, std::string backend,
+               std::string profile) {
   Cell cell;
   cell.scenario = sc.name;
   cell.spec_path = spec;
@@ -162,8 +167,8 @@ Cell run_sim_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec, P
   std::uint64_t base = 0x5eed;
   for (int k = 0; k < ctx.args.seeds; ++k) {
     std::uint64_t seed = base + static_cast<std::uint64_t>(k);
-    cell.reproduce = fmt::format("{} run {} --backend sim --profile {} --seed {}", ctx.args.argv0, spec,
-                                 profile_name(profile), format_seed(seed));
+    cell.reproduce = fmt::format("{} run {} --backend sim --profile {} --seed {}", ctx.args.argv0,
+                                 spec, profile_name(profile), format_seed(seed));
     sim::SimOptions opt;
     opt.profile = profile;
     opt.seed = seed;
@@ -174,12 +179,16 @@ Cell run_sim_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec, P
       if (trace_hash(again) != trace_hash(trace)) {
         cell.verdict = CellVerdict::violates;
         std::size_t i = 0;
-        while (i < trace.events.size() && i < again.events.size() && trace.events[i] == again.events[i]) ++i;
-        cell.detail = fmt::format("nondeterminism: seed {} gave two different traces; first divergence at event #{}",
-                                  format_seed(seed), i);
+        while (i < trace.events.size() && i < again.events.size() &&
+               trace.events[i] == again.events[i])
+          ++i;
+        cell.detail = fmt::format(
+            "nondeterminism: seed {} gave two different traces; first divergence at event #{}",
+            format_seed(seed), i);
         return cell;
       }
-      trace.header = {kTraceVersion, "sim", std::string(profile_name(profile)), format_seed(seed), sc.name};
+      trace.header = {kTraceVersion, "sim", std::string(profile_name(profile)), format_seed(seed),
+                      sc.name};
       write_trace_file(ctx, cell, trace);
     }
     judge(sc, profile, trace, false, cell);
@@ -231,7 +240,8 @@ Cell run_uwsgi_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec)
 
 int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
   bool bad = false;
-  std::vector<std::string> paths = args.paths.empty() ? std::vector<std::string>{"specs/scenarios"} : args.paths;
+  std::vector<std::string> paths =
+      args.paths.empty() ? std::vector<std::string>{"specs/scenarios"} : args.paths;
   auto specs = discover(paths, err, bad);
   if (bad) return kExitBadInput;
   if (specs.empty()) {
@@ -280,14 +290,16 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   fs::create_directories(report_dir / "traces", ec);
   if (ec) {
-    err << "error: cannot create report directory \"" << report_dir.string() << "\": " << ec.message() << "\n";
+    err << "error: cannot create report directory \"" << report_dir.string()
+        << "\": " << ec.message() << "\n";
     return kExitBadInput;
   }
   Ctx ctx{args, report_dir, out};
   for (const auto& [spec, sc] : scenarios) {
     std::vector<std::function<Cell()>> runs;
     if (backends.count("sim"))
-      for (Profile p : sc.profiles) runs.push_back([&, p] { return run_sim_cell(ctx, sc, spec, p); });
+      for (Profile p : sc.profiles)
+        runs.push_back([&, p] { return run_sim_cell(ctx, sc, spec, p); });
     if (backends.count("real") && sc.holds_under(Profile::strict))
       runs.push_back([&] { return run_real_cell(ctx, sc, spec); });
     if (backends.count("uwsgi") && sc.holds_under(Profile::uwsgi_2_0))
@@ -303,10 +315,11 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
         cell.detail = e.what();
       }
       cell.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      out << fmt::format("[{:>3}] {:<40} {:<6} {:<10} {:<15} {:.1f}s {}\n", m.cells.size() + 1, cell.scenario,
-                         cell.backend, cell.profile, cell_verdict_name(cell.verdict), cell.seconds,
-                         cell.verdict == CellVerdict::conforms ? "" : cell.detail);
-      if (cell.verdict == CellVerdict::violates) out << "      reproduce: " << cell.reproduce << "\n";
+      out << fmt::format("[{:>3}] {:<40} {:<6} {:<10} {:<15} {:.1f}s {}\n", m.cells.size() + 1,
+                         cell.scenario, cell.backend, cell.profile, cell_verdict_name(cell.verdict),
+                         cell.seconds, cell.verdict == CellVerdict::conforms ? "" : cell.detail);
+      if (cell.verdict == CellVerdict::violates)
+        out << "      reproduce: " << cell.reproduce << "\n";
       out.flush();
       m.cells.push_back(std::move(cell));
     }
@@ -324,7 +337,8 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
     std::ofstream f(report_dir / "index.html", std::ios::binary);
     f << render_html(m);
   }
-  std::string junit = args.junit_file.empty() ? (report_dir / "junit.xml").string() : args.junit_file;
+  std::string junit =
+      args.junit_file.empty() ? (report_dir / "junit.xml").string() : args.junit_file;
   {
     std::ofstream f(junit, std::ios::binary);
     f << render_junit(m);

@@ -63,7 +63,8 @@ int cmd_explore(const ExploreArgs& args, std::ostream& out, std::ostream& err) {
     profiles = {*p};
   }
   for (Profile profile : profiles) {
-    std::map<std::string, std::pair<int, std::uint64_t>> outcomes;  // signature -> (count, first seed)
+    std::map<std::string, std::pair<int, std::uint64_t>>
+        outcomes;  // signature -> (count, first seed)
     for (int k = 0; k < args.seeds; ++k) {
       std::uint64_t seed = base + static_cast<std::uint64_t>(k);
       sim::SimOptions opt;
@@ -74,19 +75,20 @@ int cmd_explore(const ExploreArgs& args, std::ostream& out, std::ostream& err) {
       auto& o = outcomes[outcome_signature(trace)];
       if (o.first++ == 0) o.second = seed;
       if (!sc.holds_under(profile)) continue;
-      RunArgs run{args.argv0, args.spec, "sim", std::string(profile_name(profile)), format_seed(seed), "", args.faults};
+      RunArgs run{args.argv0,        args.spec, "sim",      std::string(profile_name(profile)),
+                  format_seed(seed), "",        args.faults};
       RunContext ctx{run, sc, profile, seed};
       for (const auto& r : check_expectations(sc, profile, trace)) {
         if (r.ok) continue;
-        out << fmt::format("profile {}: seed {} FAILS after {} passing seeds\n", profile_name(profile),
-                           format_seed(seed), k);
+        out << fmt::format("profile {}: seed {} FAILS after {} passing seeds\n",
+                           profile_name(profile), format_seed(seed), k);
         out << fmt::format("  {}: {}\n", r.expectation->loc.str(), r.message);
         out << "reproduce: " << reproduce_command(ctx) << "\n";
         return kExitFailed;
       }
     }
-    out << fmt::format("profile {}: {} seeds, {} distinct outcomes\n", profile_name(profile), args.seeds,
-                       outcomes.size());
+    out << fmt::format("profile {}: {} seeds, {} distinct outcomes\n", profile_name(profile),
+                       args.seeds, outcomes.size());
     for (const auto& [sig, o] : outcomes)
       out << fmt::format("  {:>5}x (first seed {})  {}\n", o.first, format_seed(o.second), sig);
   }

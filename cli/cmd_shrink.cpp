@@ -17,7 +17,8 @@ namespace sigh::cli {
 namespace {
 
 // The failure signature: the place of the first failing expectation, or "".
-std::string failure_signature(const Scenario& sc, Profile profile, std::uint64_t seed, bool faults) {
+std::string failure_signature(const Scenario& sc, Profile profile, std::uint64_t seed,
+                              bool faults) {
   sim::SimOptions opt;
   opt.profile = profile;
   opt.seed = seed;
@@ -74,8 +75,9 @@ int cmd_shrink(const ShrinkArgs& args, std::ostream& out, std::ostream& err) {
   }
   std::string signature = failure_signature(sc, profile, *seed, args.faults);
   if (signature.empty()) {
-    err << fmt::format("error: {} holds under profile {} with seed {}: there is no failure to shrink\n",
-                       args.spec, profile_name(profile), format_seed(*seed));
+    err << fmt::format(
+        "error: {} holds under profile {} with seed {}: there is no failure to shrink\n", args.spec,
+        profile_name(profile), format_seed(*seed));
     return kExitBadInput;
   }
   std::size_t before = sc.script.size() + sc.timers.size() + sc.crons.size() + sc.monitors.size() +
@@ -87,15 +89,20 @@ int cmd_shrink(const ShrinkArgs& args, std::ostream& out, std::ostream& err) {
     progress |= shrink_vector(sc, &Scenario::script, signature, profile, *seed, args.faults, runs);
     progress |= shrink_vector(sc, &Scenario::timers, signature, profile, *seed, args.faults, runs);
     progress |= shrink_vector(sc, &Scenario::crons, signature, profile, *seed, args.faults, runs);
-    progress |= shrink_vector(sc, &Scenario::monitors, signature, profile, *seed, args.faults, runs);
-    progress |= shrink_vector(sc, &Scenario::registrations, signature, profile, *seed, args.faults, runs);
+    progress |=
+        shrink_vector(sc, &Scenario::monitors, signature, profile, *seed, args.faults, runs);
+    progress |=
+        shrink_vector(sc, &Scenario::registrations, signature, profile, *seed, args.faults, runs);
   }
   std::size_t after = sc.script.size() + sc.timers.size() + sc.crons.size() + sc.monitors.size() +
                       sc.registrations.size();
-  out << fmt::format("shrunk {} elements to {} in {} runs, still failing at {}\n", before, after, runs, signature);
+  out << fmt::format("shrunk {} elements to {} in {} runs, still failing at {}\n", before, after,
+                     runs, signature);
   out << "--- minimal scenario ---\n" << scenario_to_yaml(sc) << "---\n";
-  out << fmt::format("reproduce: save the YAML above as min.yaml, then: {} run min.yaml --profile {} --seed {}{}\n",
-                     args.argv0, profile_name(profile), format_seed(*seed), args.faults ? " --faults" : "");
+  out << fmt::format(
+      "reproduce: save the YAML above as min.yaml, then: {} run min.yaml --profile {} --seed "
+      "{}{}\n",
+      args.argv0, profile_name(profile), format_seed(*seed), args.faults ? " --faults" : "");
   return kExitFailed;
 }
 

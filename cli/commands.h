@@ -62,7 +62,7 @@ struct ConformArgs {
   std::vector<std::string> backends;  // default: every available backend
   int seeds = 3;                      // simulator seeds per cell
   std::string report_dir = "reports/conformance";
-  std::string junit_file;             // default <report_dir>/junit.xml
+  std::string junit_file;  // default <report_dir>/junit.xml
 };
 int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err);
 

@@ -10,15 +10,15 @@ enum class CellVerdict { conforms, violates, unknown, skipped, not_applicable, e
 std::string_view cell_verdict_name(CellVerdict v);
 
 struct Cell {
-  std::string scenario;       // name
+  std::string scenario;  // name
   std::string spec_path;
-  std::string backend;        // sim | real | uwsgi
-  std::string profile;        // strict | uwsgi-2.0
+  std::string backend;  // sim | real | uwsgi
+  std::string profile;  // strict | uwsgi-2.0
   CellVerdict verdict = CellVerdict::unknown;
-  std::string detail;         // one line: summary, skip reason, first violation
+  std::string detail;                 // one line: summary, skip reason, first violation
   std::vector<std::string> evidence;  // trace lines / allowed alternatives
-  std::string trace_file;     // relative to the report dir
-  std::string reproduce;      // exact command
+  std::string trace_file;             // relative to the report dir
+  std::string reproduce;              // exact command
   double seconds = 0;
 };
 

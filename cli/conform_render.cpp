@@ -9,12 +9,18 @@ namespace sigh::cli {
 
 std::string_view cell_verdict_name(CellVerdict v) {
   switch (v) {
-    case CellVerdict::conforms: return "conforms";
-    case CellVerdict::violates: return "violates";
-    case CellVerdict::unknown: return "unknown";
-    case CellVerdict::skipped: return "skipped";
-    case CellVerdict::not_applicable: return "not-applicable";
-    case CellVerdict::error: return "error";
+    case CellVerdict::conforms:
+      return "conforms";
+    case CellVerdict::violates:
+      return "violates";
+    case CellVerdict::unknown:
+      return "unknown";
+    case CellVerdict::skipped:
+      return "skipped";
+    case CellVerdict::not_applicable:
+      return "not-applicable";
+    case CellVerdict::error:
+      return "error";
   }
   return "?";
 }
@@ -26,15 +32,27 @@ std::string xml_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         // XML 1.0 forbids most control characters; replace them.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += '?';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += '?';
+        else
+          out += c;
     }
   }
   return out;
@@ -45,7 +63,8 @@ std::string xml_escape(std::string_view s) {
 std::string render_junit(const Matrix& m) {
   std::map<std::string, std::vector<const Cell*>> suites;
   for (const auto& c : m.cells) suites[c.backend + "." + c.profile].push_back(&c);
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sigharness-conform\">\n";
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sigharness-conform\">\n";
   for (const auto& [name, cells] : suites) {
     int failures = 0, errors = 0, skipped = 0;
     for (const Cell* c : cells) {
@@ -63,7 +82,8 @@ std::string render_junit(const Matrix& m) {
       switch (c->verdict) {
         case CellVerdict::violates:
           body = fmt::format("      <failure message=\"{}\">{}\nreproduce: {}</failure>\n",
-                             xml_escape(c->detail), xml_escape(fmt::format("{}", fmt::join(c->evidence, "\n"))),
+                             xml_escape(c->detail),
+                             xml_escape(fmt::format("{}", fmt::join(c->evidence, "\n"))),
                              xml_escape(c->reproduce));
           break;
         case CellVerdict::error:
@@ -77,8 +97,10 @@ std::string render_junit(const Matrix& m) {
         default:
           break;
       }
-      if (body.empty()) out += "/>\n";
-      else out += ">\n" + body + "    </testcase>\n";
+      if (body.empty())
+        out += "/>\n";
+      else
+        out += ">\n" + body + "    </testcase>\n";
     }
     out += "  </testsuite>\n";
   }
@@ -106,16 +128,20 @@ std::string render_html(const Matrix& m) {
   h += "<title>sigharness conformance</title>\n<style>\n";
   h += "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}\n";
   h += "table.matrix{border-collapse:collapse}\n";
-  h += ".matrix th,.matrix td{border:1px solid #bbb;padding:4px 8px;vertical-align:top;font-size:13px}\n";
+  h += ".matrix th,.matrix td{border:1px solid #bbb;padding:4px "
+       "8px;vertical-align:top;font-size:13px}\n";
   h += ".matrix th{background:#eee}\n";
-  h += "td.conforms{background:#b7e4b0}td.violates{background:#f4a7a7}td.unknown{background:#fde68a}\n";
+  h += "td.conforms{background:#b7e4b0}td.violates{background:#f4a7a7}td.unknown{background:#"
+       "fde68a}\n";
   h += "td.skipped,td.not-applicable{background:#e5e7eb;color:#555}td.error{background:#f87171}\n";
   h += "td.none{background:#fff}\n.detail{font-size:11px;max-width:28em;white-space:pre-wrap}\n";
   h += "code{font-size:11px}\n</style></head><body>\n";
   h += "<h1>sigharness conformance</h1>\n";
-  h += fmt::format("<p>commit <code>{}</code> · {}</p>\n", xml_escape(m.commit), xml_escape(m.machine));
+  h += fmt::format("<p>commit <code>{}</code> · {}</p>\n", xml_escape(m.commit),
+                   xml_escape(m.machine));
   h += "<p id=\"totals\">";
-  for (const auto& [v, n] : totals) h += fmt::format("{}: <b>{}</b> &nbsp; ", cell_verdict_name(v), n);
+  for (const auto& [v, n] : totals)
+    h += fmt::format("{}: <b>{}</b> &nbsp; ", cell_verdict_name(v), n);
   h += "</p>\n";
   if (!m.notes.empty()) {
     h += "<ul class=\"notes\">\n";
@@ -141,7 +167,8 @@ std::string render_html(const Matrix& m) {
       if (!c.detail.empty() && c.verdict != CellVerdict::conforms)
         h += "<div class=\"detail\">" + xml_escape(c.detail) + "</div>";
       if (c.verdict == CellVerdict::violates) {
-        for (const auto& e : c.evidence) h += "<div class=\"detail\"><code>" + xml_escape(e) + "</code></div>";
+        for (const auto& e : c.evidence)
+          h += "<div class=\"detail\"><code>" + xml_escape(e) + "</code></div>";
         h += "<div class=\"detail\">reproduce: <code>" + xml_escape(c.reproduce) + "</code></div>";
       }
       h += "</td>";

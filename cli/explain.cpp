@@ -74,8 +74,9 @@ std::string loose_recipients(const LooseRoute& r, const Topology& topo) {
     case LooseOutcome::subscribed_noop:
       return "nobody (silent no-op)";
     case LooseOutcome::spooler:
-      return topo.spoolers > 0 ? fmt::format("one spooler among {}", range("spooler", topo.spoolers))
-                               : "nobody: no spooler socket (EBADF), dropped";
+      return topo.spoolers > 0
+                 ? fmt::format("one spooler among {}", range("spooler", topo.spoolers))
+                 : "nobody: no spooler socket (EBADF), dropped";
     case LooseOutcome::all_mules:
       return topo.mules > 0 ? fmt::format("every mule {}", range("mule", topo.mules))
                             : "nobody (0 mules: silent no-op)";
@@ -127,8 +128,8 @@ Explanation explain_target(std::string_view target, Profile profile, const Topol
       return e;
     }
     e.ok = true;
-    e.text = fmt::format("target {} (strict): canonical \"{}\"\n  recipients: {}\n", quoted, t.str(),
-                         strict_recipients(t, topo));
+    e.text = fmt::format("target {} (strict): canonical \"{}\"\n  recipients: {}\n", quoted,
+                         t.str(), strict_recipients(t, topo));
     return e;
   }
   LooseRoute r = evaluate_target_uwsgi(target, topo);

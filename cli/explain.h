@@ -11,8 +11,8 @@
 namespace sigh::cli {
 
 struct Explanation {
-  bool ok = false;        // strict: accepted; uwsgi-2.0: something is delivered
-  std::string text;       // multi-line, ends with '\n'
+  bool ok = false;   // strict: accepted; uwsgi-2.0: something is delivered
+  std::string text;  // multi-line, ends with '\n'
 };
 
 Explanation explain_target(std::string_view target, Profile profile, const Topology& topo);

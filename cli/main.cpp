@@ -1,7 +1,6 @@
 // sigharness: run scenarios on the simulator or the real implementation,
 // explain target strings, check conformance.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "commands.h"
@@ -31,31 +30,40 @@ int main(int argc, char** argv) {
 
   ExploreArgs explore;
   explore.argv0 = argv[0];
-  auto* explore_cmd = app.add_subcommand("explore", "Run many seeds; report distinct outcomes; stop at the first failure");
+  auto* explore_cmd = app.add_subcommand(
+      "explore", "Run many seeds; report distinct outcomes; stop at the first failure");
   explore_cmd->add_option("spec", explore.spec, "Scenario YAML file")->required();
   explore_cmd->add_option("--seeds", explore.seeds, "Number of seeds (default 100)");
   explore_cmd->add_option("--seed", explore.seed, "First seed (default 1)");
-  explore_cmd->add_option("--profile", explore.profile, "strict or uwsgi-2.0 (default: the spec's)");
+  explore_cmd->add_option("--profile", explore.profile,
+                          "strict or uwsgi-2.0 (default: the spec's)");
   explore_cmd->add_flag("--faults", explore.faults, "Enable the simulator's fault points");
 
   ShrinkArgs shrink;
   shrink.argv0 = argv[0];
-  auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing spec+seed to a minimal scenario (YAML)");
+  auto* shrink_cmd =
+      app.add_subcommand("shrink", "Shrink a failing spec+seed to a minimal scenario (YAML)");
   shrink_cmd->add_option("spec", shrink.spec, "Scenario YAML file")->required();
   shrink_cmd->add_option("--seed", shrink.seed, "The failing seed")->required();
-  shrink_cmd->add_option("--profile", shrink.profile, "strict or uwsgi-2.0 (default: the spec's first)");
+  shrink_cmd->add_option("--profile", shrink.profile,
+                         "strict or uwsgi-2.0 (default: the spec's first)");
   shrink_cmd->add_flag("--faults", shrink.faults, "Enable the simulator's fault points");
 
   ConformArgs conform;
   conform.argv0 = argv[0];
   auto* conform_cmd = app.add_subcommand(
       "conform", "Run the conformance matrix (scenario x backend x profile), write JUnit + HTML");
-  conform_cmd->add_option("paths", conform.paths, "Scenario files or directories (default specs/scenarios)");
-  conform_cmd->add_option("--backends", conform.backends, "Comma list: sim,real,uwsgi (default: all available)")
+  conform_cmd->add_option("paths", conform.paths,
+                          "Scenario files or directories (default specs/scenarios)");
+  conform_cmd
+      ->add_option("--backends", conform.backends,
+                   "Comma list: sim,real,uwsgi (default: all available)")
       ->delimiter(',');
   conform_cmd->add_option("--seeds", conform.seeds, "Simulator seeds per cell (default 3)");
-  conform_cmd->add_option("--report", conform.report_dir, "Report directory (default reports/conformance)");
-  conform_cmd->add_option("--junit", conform.junit_file, "JUnit XML file (default <report>/junit.xml)");
+  conform_cmd->add_option("--report", conform.report_dir,
+                          "Report directory (default reports/conformance)");
+  conform_cmd->add_option("--junit", conform.junit_file,
+                          "JUnit XML file (default <report>/junit.xml)");
 
   try {
     app.parse(argc, argv);

@@ -26,18 +26,31 @@ void print_deliveries(std::ostream& out, const Trace& trace) {
   for (const auto& e : trace.events) {
     if (!e.sig) continue;
     switch (e.kind) {
-      case EventKind::handler_start: ++std::get<0>(per[{*e.sig, e.proc}]); break;
-      case EventKind::unhandled: ++std::get<1>(per[{*e.sig, e.proc}]); break;
-      case EventKind::wait_return: ++std::get<2>(per[{*e.sig, e.proc}]); break;
-      case EventKind::drop: ++lost[*e.sig].first; break;
-      case EventKind::reject: ++lost[*e.sig].second; break;
-      default: break;
+      case EventKind::handler_start:
+        ++std::get<0>(per[{*e.sig, e.proc}]);
+        break;
+      case EventKind::unhandled:
+        ++std::get<1>(per[{*e.sig, e.proc}]);
+        break;
+      case EventKind::wait_return:
+        ++std::get<2>(per[{*e.sig, e.proc}]);
+        break;
+      case EventKind::drop:
+        ++lost[*e.sig].first;
+        break;
+      case EventKind::reject:
+        ++lost[*e.sig].second;
+        break;
+      default:
+        break;
     }
   }
   out << "deliveries:\n";
-  if (per.empty()) out << "  (none)\n";
-  else out << fmt::format("  {:>6}  {:<10} {:>8} {:>10} {:>6}\n", "signal", "recipient", "handled",
-                          "unhandled", "waits");
+  if (per.empty())
+    out << "  (none)\n";
+  else
+    out << fmt::format("  {:>6}  {:<10} {:>8} {:>10} {:>6}\n", "signal", "recipient", "handled",
+                       "unhandled", "waits");
   for (const auto& [key, v] : per)
     out << fmt::format("  {:>6}  {:<10} {:>8} {:>10} {:>6}\n", key.first, key.second,
                        std::get<0>(v), std::get<1>(v), std::get<2>(v));

@@ -1,7 +1,8 @@
 #include "topology_arg.h"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <charconv>
 #include <vector>
 
 namespace sigh::cli {
@@ -45,7 +46,8 @@ std::variant<Topology, std::string> parse_topology_arg(std::string_view s) {
     int n = 0;
     if (key == "workers" || key == "mules" || key == "spoolers" || key == "cheaper" ||
         key == "queue_capacity") {
-      if (!to_int(value, n)) return fmt::format("--topology: {}=\"{}\" is not an integer", key, value);
+      if (!to_int(value, n))
+        return fmt::format("--topology: {}=\"{}\" is not an integer", key, value);
       if (key == "workers") topo.workers = n;
       if (key == "mules") topo.mules = n;
       if (key == "spoolers") topo.spoolers = n;

@@ -20,12 +20,18 @@ Topology topology_from_bytes(const std::uint8_t* b) {
 
 std::string_view diff_kind_name(DiffKind k) {
   switch (k) {
-    case DiffKind::same: return "same";
-    case DiffKind::both_reject: return "both-reject";
-    case DiffKind::strict_rejects: return "strict-rejects";
-    case DiffKind::strict_rejects_ub: return "strict-rejects-ub";
-    case DiffKind::disagreement: return "disagreement";
-    case DiffKind::strict_accepts_ub: return "strict-accepts-ub";
+    case DiffKind::same:
+      return "same";
+    case DiffKind::both_reject:
+      return "both-reject";
+    case DiffKind::strict_rejects:
+      return "strict-rejects";
+    case DiffKind::strict_rejects_ub:
+      return "strict-rejects-ub";
+    case DiffKind::disagreement:
+      return "disagreement";
+    case DiffKind::strict_accepts_ub:
+      return "strict-accepts-ub";
   }
   return "?";
 }
@@ -42,30 +48,42 @@ bool loose_delivers(const LooseRoute& r, const Topology& t) {
     case LooseOutcome::mule:
     case LooseOutcome::farm:
       return true;
-    case LooseOutcome::spooler: return t.spoolers > 0;
+    case LooseOutcome::spooler:
+      return t.spoolers > 0;
     case LooseOutcome::all_mules:
-    case LooseOutcome::mule_pool: return t.mules > 0;
-    default: return false;
+    case LooseOutcome::mule_pool:
+      return t.mules > 0;
+    default:
+      return false;
   }
 }
 
 // Same recipients? Compares the strict meaning with the loose route.
 bool same_recipients(const Target& s, const LooseRoute& r, const Topology& t) {
   switch (s.kind) {
-    case TargetKind::worker_pool: return r.outcome == LooseOutcome::worker_pool;
-    case TargetKind::all_workers: return r.outcome == LooseOutcome::all_workers;
-    case TargetKind::active_workers: return r.outcome == LooseOutcome::active_workers;
-    case TargetKind::worker: return r.outcome == LooseOutcome::worker && r.index == s.index;
-    case TargetKind::spooler: return r.outcome == LooseOutcome::spooler && t.spoolers > 0;
-    case TargetKind::all_mules: return r.outcome == LooseOutcome::all_mules;
-    case TargetKind::mule_pool: return r.outcome == LooseOutcome::mule_pool;
-    case TargetKind::mule: return r.outcome == LooseOutcome::mule && r.index == s.index;
+    case TargetKind::worker_pool:
+      return r.outcome == LooseOutcome::worker_pool;
+    case TargetKind::all_workers:
+      return r.outcome == LooseOutcome::all_workers;
+    case TargetKind::active_workers:
+      return r.outcome == LooseOutcome::active_workers;
+    case TargetKind::worker:
+      return r.outcome == LooseOutcome::worker && r.index == s.index;
+    case TargetKind::spooler:
+      return r.outcome == LooseOutcome::spooler && t.spoolers > 0;
+    case TargetKind::all_mules:
+      return r.outcome == LooseOutcome::all_mules;
+    case TargetKind::mule_pool:
+      return r.outcome == LooseOutcome::mule_pool;
+    case TargetKind::mule:
+      return r.outcome == LooseOutcome::mule && r.index == s.index;
     case TargetKind::farm_name:
       for (std::size_t i = 0; i < t.farms.size(); ++i)
         if (t.farms[i].name == s.farm)
           return r.outcome == LooseOutcome::farm && r.index == static_cast<int>(i) + 1;
       return false;
-    case TargetKind::farm_index: return r.outcome == LooseOutcome::farm && r.index == s.index;
+    case TargetKind::farm_index:
+      return r.outcome == LooseOutcome::farm && r.index == s.index;
   }
   return false;
 }
@@ -94,17 +112,24 @@ DiffResult compare_target(const std::string& receiver, const Topology& topo) {
                                        loose_outcome_name(loose.outcome), loose.index);
   std::string quoted = fmt::format("{:?}", receiver);
   if (strict_ok) {
-    if (loose.undefined_behaviour()) d.kind = DiffKind::strict_accepts_ub;
-    else if (!same_recipients(std::get<Target>(parsed), loose, topo)) d.kind = DiffKind::disagreement;
-    else d.kind = DiffKind::same;
+    if (loose.undefined_behaviour())
+      d.kind = DiffKind::strict_accepts_ub;
+    else if (!same_recipients(std::get<Target>(parsed), loose, topo))
+      d.kind = DiffKind::disagreement;
+    else
+      d.kind = DiffKind::same;
     d.description = fmt::format("{} {}: strict accepts as \"{}\"; {}", quoted, topo_str(topo),
                                 std::get<Target>(parsed).str(), loose_desc);
     return d;
   }
-  if (loose.undefined_behaviour()) d.kind = DiffKind::strict_rejects_ub;
-  else if (loose_delivers(loose, topo)) d.kind = DiffKind::strict_rejects;
-  else d.kind = DiffKind::both_reject;
-  d.description = fmt::format("{} {}: strict rejects ({}); {}", quoted, topo_str(topo), why, loose_desc);
+  if (loose.undefined_behaviour())
+    d.kind = DiffKind::strict_rejects_ub;
+  else if (loose_delivers(loose, topo))
+    d.kind = DiffKind::strict_rejects;
+  else
+    d.kind = DiffKind::both_reject;
+  d.description =
+      fmt::format("{} {}: strict rejects ({}); {}", quoted, topo_str(topo), why, loose_desc);
   return d;
 }
 

@@ -11,17 +11,18 @@
 namespace sigh::fuzz {
 
 enum class DiffKind {
-  same,                // strict accepts and loose routes to the same recipients
-  both_reject,         // strict rejects and loose delivers nothing
-  strict_rejects,      // strict rejects, loose delivers somewhere (a documented difference)
-  strict_rejects_ub,   // strict rejects, loose has undefined behaviour (required)
-  disagreement,        // strict accepts, loose routes elsewhere (a bug)
-  strict_accepts_ub,   // strict accepts, loose is UB (a bug)
+  same,               // strict accepts and loose routes to the same recipients
+  both_reject,        // strict rejects and loose delivers nothing
+  strict_rejects,     // strict rejects, loose delivers somewhere (a documented difference)
+  strict_rejects_ub,  // strict rejects, loose has undefined behaviour (required)
+  disagreement,       // strict accepts, loose routes elsewhere (a bug)
+  strict_accepts_ub,  // strict accepts, loose is UB (a bug)
 };
 
 struct DiffResult {
   DiffKind kind = DiffKind::same;
-  std::string description;  // "\"worker1abc\" workers=2: strict rejects (...); uwsgi-2.0 -> worker 1"
+  std::string
+      description;  // "\"worker1abc\" workers=2: strict rejects (...); uwsgi-2.0 -> worker 1"
 };
 
 Topology topology_from_bytes(const std::uint8_t* four);

@@ -16,9 +16,12 @@ namespace sigh::checker {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::conforms: return "conforms";
-    case Verdict::violates: return "violates";
-    case Verdict::unknown: return "unknown";
+    case Verdict::conforms:
+      return "conforms";
+    case Verdict::violates:
+      return "violates";
+    case Verdict::unknown:
+      return "unknown";
   }
   return "?";
 }
@@ -139,7 +142,8 @@ class Replay {
     result_.first_bad_event = trace_event_to_json(trace_.events[index]);
     result_.why = std::move(why);
     result_.allowed = std::move(allowed);
-    result_.summary = fmt::format("event #{} ({}): {}", index, result_.first_bad_event, result_.why);
+    result_.summary =
+        fmt::format("event #{} ({}): {}", index, result_.first_bad_event, result_.why);
     return false;
   }
 
@@ -154,13 +158,14 @@ class Replay {
       pending_pool_["waiters"].push_back({i, trace_.events[i].t, "S5: a waiting process", {}});
       return true;
     } else {
-      receiver = it->second.last_receiver;  // S1
+      receiver = it->second.last_receiver;           // S1
       if (!strict_target_ok(receiver)) return true;  // refused at registration: never routed
     }
     Expected e = expected_recipients(profile_, receiver, sc_.topology, worker_views());
     switch (e.kind) {
       case Expected::Kind::each:
-        for (const auto& p : e.procs) pending_each_[{sig, p}].push_back({i, trace_.events[i].t, e.why, {}});
+        for (const auto& p : e.procs)
+          pending_each_[{sig, p}].push_back({i, trace_.events[i].t, e.why, {}});
         break;
       case Expected::Kind::one_of_pool:
         pending_pool_[e.pool].push_back({i, trace_.events[i].t, e.why, e.procs});
@@ -169,7 +174,8 @@ class Replay {
         nobody_.push_back({sig, i});
         break;
       case Expected::Kind::unknown:
-        result_.unknowns.push_back(fmt::format("event #{}: recipients of signal {} undecidable", i, sig));
+        result_.unknowns.push_back(
+            fmt::format("event #{}: recipients of signal {} undecidable", i, sig));
         break;
     }
     return true;
@@ -179,8 +185,8 @@ class Replay {
   bool consume(std::size_t i, const TraceEvent& e) {
     int sig = *e.sig;
     auto& mine = pending_each_[{sig, e.proc}];
-    bool from_pool_queue = e.queue.find("pool") != std::string::npos || e.queue.rfind("farm:", 0) == 0 ||
-                           e.queue == "waiters";
+    bool from_pool_queue = e.queue.find("pool") != std::string::npos ||
+                           e.queue.rfind("farm:", 0) == 0 || e.queue == "waiters";
     if (!from_pool_queue && !mine.empty()) {
       mine.pop_front();
       return true;
@@ -189,14 +195,15 @@ class Replay {
       if (!e.queue.empty() && from_pool_queue && e.queue != pool && pool != "waiters") continue;
       for (auto it = entries.begin(); it != entries.end(); ++it) {
         if (trace_.events[it->route_index].sig != sig) continue;
-        bool candidate = pool == "waiters"
-                             ? true
-                             : std::find(it->candidates.begin(), it->candidates.end(), e.proc) !=
-                                   it->candidates.end();
+        bool candidate = pool == "waiters" ? true
+                                           : std::find(it->candidates.begin(), it->candidates.end(),
+                                                       e.proc) != it->candidates.end();
         if (!candidate) continue;
         if (pool == "waiters" && !procs_[e.proc].waiting && e.kind != EventKind::wait_return)
-          return violate(i, fmt::format("S5: unregistered signal {} consumed by {}, which is not in "
-                                        "signal_wait", sig, e.proc),
+          return violate(i,
+                         fmt::format("S5: unregistered signal {} consumed by {}, which is not in "
+                                     "signal_wait",
+                                     sig, e.proc),
                          waiting_processes());
         if (pool != "waiters" && !eligible_for_pool(e.proc) && e.kind == EventKind::deliver)
           return violate(i, fmt::format("C4: {} took a {} byte while busy", e.proc, pool),
@@ -215,9 +222,10 @@ class Replay {
           fmt::format("event #{}: signal {} has no recorded route; delivery not checked", i, sig));
       return true;
     }
-    return violate(i, fmt::format("{} got signal {} but no routing of it is pending for {}", e.proc,
-                                  sig, e.proc),
-                   pending_for(sig));
+    return violate(
+        i,
+        fmt::format("{} got signal {} but no routing of it is pending for {}", e.proc, sig, e.proc),
+        pending_for(sig));
   }
 
   bool has_raise_for(int sig) const {
@@ -229,7 +237,8 @@ class Replay {
   std::vector<std::string> pending_for(int sig) const {
     std::vector<std::string> out;
     for (const auto& [key, q] : pending_each_)
-      if (key.first == sig && !q.empty()) out.push_back(fmt::format("{} ({} pending)", key.second, q.size()));
+      if (key.first == sig && !q.empty())
+        out.push_back(fmt::format("{} ({} pending)", key.second, q.size()));
     for (const auto& [pool, q] : pending_pool_)
       for (const auto& p : q)
         if (trace_.events[p.route_index].sig == sig) {
@@ -258,7 +267,8 @@ class Replay {
 
   bool drop_or_reject(std::size_t i, const TraceEvent& e) {
     if (e.kind == EventKind::drop && profile_ == Profile::strict)
-      return violate(i, "S4: the strict profile never drops silently (expected a reject or a delivery)");
+      return violate(
+          i, "S4: the strict profile never drops silently (expected a reject or a delivery)");
     if (!e.sig) return true;
     // Remove the matching pending routing (a refused byte is accounted for).
     std::string owner = e.queue;
@@ -311,7 +321,8 @@ class Replay {
         if (p) ++p->in_handler;
         if (e.sig && !sees_handler(e.proc, *e.sig))
           return violate(i, fmt::format("C5: {} ran a handler for signal {} that it cannot see "
-                                        "(registered by {})", e.proc, *e.sig, owners_of(*e.sig)));
+                                        "(registered by {})",
+                                        e.proc, *e.sig, owners_of(*e.sig)));
         if (!has_delivers_ && e.sig) return consume(i, e);
         return true;
       case EventKind::handler_end:
@@ -380,8 +391,9 @@ class Replay {
           result_.good_prefix = pend.route_index;
           return;
         }
-        result_.unknowns.push_back(fmt::format("signal {} for {} still queued at the end ({} busy or gone)",
-                                               key.first, key.second, key.second));
+        result_.unknowns.push_back(
+            fmt::format("signal {} for {} still queued at the end ({} busy or gone)", key.first,
+                        key.second, key.second));
       }
     }
     for (const auto& [pool, q] : pending_pool_) {

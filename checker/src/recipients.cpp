@@ -36,7 +36,8 @@ Expected strict_expected(const Target& t, const Topology& topo,
     case TargetKind::all_workers:
       e.kind = Expected::Kind::each;
       for (int i = 1; i <= topo.workers; ++i)
-        if (!workers[static_cast<std::size_t>(i)].cheaped) e.procs.push_back(fmt::format("worker{}", i));
+        if (!workers[static_cast<std::size_t>(i)].cheaped)
+          e.procs.push_back(fmt::format("worker{}", i));
       e.why = "S7: every non-cheaped worker slot";
       return e;
     case TargetKind::active_workers:
@@ -125,12 +126,14 @@ Expected expected_recipients(Profile profile, const std::string& receiver, const
       e.why = "U2 branch 4: worker N's private socket";
       return e;
     case LooseOutcome::spooler:
-      if (topo.spoolers > 0) return strict_expected(Target{TargetKind::spooler, 0, {}}, topo, workers);
+      if (topo.spoolers > 0)
+        return strict_expected(Target{TargetKind::spooler, 0, {}}, topo, workers);
       break;
     case LooseOutcome::all_mules:
       return strict_expected(Target{TargetKind::all_mules, 0, {}}, topo, workers);
     case LooseOutcome::mule_pool:
-      if (topo.mules > 0) return strict_expected(Target{TargetKind::mule_pool, 0, {}}, topo, workers);
+      if (topo.mules > 0)
+        return strict_expected(Target{TargetKind::mule_pool, 0, {}}, topo, workers);
       break;
     case LooseOutcome::mule:
       return strict_expected(Target{TargetKind::mule, r.index, {}}, topo, workers);

@@ -18,10 +18,10 @@ struct ProcessView {
 
 struct Expected {
   enum class Kind {
-    nobody,        // dropped, rejected or UB: no delivery allowed
-    each,          // every process in `procs` gets exactly one byte
-    one_of_pool,   // exactly one eligible reader of `pool` gets it
-    unknown,       // the checker cannot decide (reported as unknown)
+    nobody,       // dropped, rejected or UB: no delivery allowed
+    each,         // every process in `procs` gets exactly one byte
+    one_of_pool,  // exactly one eligible reader of `pool` gets it
+    unknown,      // the checker cannot decide (reported as unknown)
   } kind = Kind::unknown;
   std::vector<std::string> procs;  // each: recipients; one_of_pool: candidates
   std::string pool;                // "worker-pool", "mule-pool", "farm:NAME", "spooler-pool"

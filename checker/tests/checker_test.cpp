@@ -89,7 +89,8 @@ TEST(Checker, HandlerInAProcessThatCannotSeeItIsAViolation) {
 
 TEST(Checker, StrictNeverDrops) {
   auto s = two_workers("worker1");
-  auto t = trace_of({ev(100, EventKind::route, 1, "master"), ev(110, EventKind::drop, 1, "master", "worker1")});
+  auto t = trace_of(
+      {ev(100, EventKind::route, 1, "master"), ev(110, EventKind::drop, 1, "master", "worker1")});
   EXPECT_EQ(check_trace(s, Profile::strict, t).verdict, Verdict::violates);
   EXPECT_EQ(check_trace(s, Profile::uwsgi_2_0, t).verdict, Verdict::conforms);
 }

@@ -14,11 +14,30 @@ int main(int argc, char** argv) {
   Matrix m;
   m.commit = "sample";
   m.machine = "test";
-  m.cells.push_back({"pool-basic", "a.yaml", "sim", "strict", CellVerdict::conforms, "3 seeds", {}, "", "", 0.1});
-  m.cells.push_back({"pool-basic", "a.yaml", "real", "strict", CellVerdict::violates,
-                     "model cannot explain event #3", {"{\"t\":1}"}, "", "sigharness run a.yaml", 0.1});
-  m.cells.push_back({"cron-step", "b.yaml", "sim", "strict", CellVerdict::conforms, "", {}, "", "", 0.1});
-  m.cells.push_back({"cron-step", "b.yaml", "real", "strict", CellVerdict::skipped, "wall clock steps", {}, "", "", 0});
+  m.cells.push_back(
+      {"pool-basic", "a.yaml", "sim", "strict", CellVerdict::conforms, "3 seeds", {}, "", "", 0.1});
+  m.cells.push_back({"pool-basic",
+                     "a.yaml",
+                     "real",
+                     "strict",
+                     CellVerdict::violates,
+                     "model cannot explain event #3",
+                     {"{\"t\":1}"},
+                     "",
+                     "sigharness run a.yaml",
+                     0.1});
+  m.cells.push_back(
+      {"cron-step", "b.yaml", "sim", "strict", CellVerdict::conforms, "", {}, "", "", 0.1});
+  m.cells.push_back({"cron-step",
+                     "b.yaml",
+                     "real",
+                     "strict",
+                     CellVerdict::skipped,
+                     "wall clock steps",
+                     {},
+                     "",
+                     "",
+                     0});
   std::ofstream f(argv[1]);
   f << render_html(m);
   return f ? 0 : 1;

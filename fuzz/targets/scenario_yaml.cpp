@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string again = sigh::scenario_to_yaml(std::get<sigh::Scenario>(loaded));
   auto reloaded = sigh::load_scenario_string(again, "roundtrip.yaml");
   if (auto* err = std::get_if<sigh::SpecError>(&reloaded)) {
-    std::fprintf(stderr, "scenario-yaml finding: accepted scenario does not round-trip: %s\n---\n%s\n",
+    std::fprintf(stderr,
+                 "scenario-yaml finding: accepted scenario does not round-trip: %s\n---\n%s\n",
                  err->message().c_str(), again.c_str());
     std::abort();
   }

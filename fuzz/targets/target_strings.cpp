@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sigh::Topology topo = sigh::fuzz::topology_from_bytes(data);
   std::string receiver(reinterpret_cast<const char*>(data + 4), size - 4);
   sigh::fuzz::DiffResult d = sigh::fuzz::compare_target(receiver, topo);
-  if (d.kind == sigh::fuzz::DiffKind::disagreement || d.kind == sigh::fuzz::DiffKind::strict_accepts_ub) {
+  if (d.kind == sigh::fuzz::DiffKind::disagreement ||
+      d.kind == sigh::fuzz::DiffKind::strict_accepts_ub) {
     std::fprintf(stderr, "target-strings finding: %s\n", d.description.c_str());
     std::abort();
   }

@@ -26,16 +26,17 @@ TEST(TargetDiff, TopologyFromBytes) {
 }
 
 TEST(TargetDiff, AgreeWhereStrictAccepts) {
-  for (const char* s : {"", "worker", "worker0", "workers", "active-workers", "worker1", "worker2", "mules",
-                        "mule", "mule0", "mule1", "mule2", "spooler", "farm_a", "farm1", "farm2", "farm_1"}) {
+  for (const char* s :
+       {"", "worker", "worker0", "workers", "active-workers", "worker1", "worker2", "mules", "mule",
+        "mule0", "mule1", "mule2", "spooler", "farm_a", "farm1", "farm2", "farm_1"}) {
     EXPECT_EQ(kind(s), DiffKind::same) << compare_target(s, topo()).description;
   }
 }
 
 TEST(TargetDiff, LooseDeliversWhereStrictRejects) {
   // The loose atoi reading still reaches somebody.
-  for (const char* s : {"worker1abc", "worker 1", "worker+1", "worker01", "mulesX", "mule00", "mule1x",
-                        "farm01", "farm1abc"}) {
+  for (const char* s : {"worker1abc", "worker 1", "worker+1", "worker01", "mulesX", "mule00",
+                        "mule1x", "farm01", "farm1abc"}) {
     EXPECT_EQ(kind(s), DiffKind::strict_rejects) << compare_target(s, topo()).description;
   }
 }
@@ -47,7 +48,8 @@ TEST(TargetDiff, UndefinedBehaviourIsAlwaysRejectedByStrict) {
 }
 
 TEST(TargetDiff, BothRejectTheUnsupported) {
-  for (const char* s : {"cluster", "Workers", "subscribed", "farm", "farmX", "farm_zz", "mule5", "default"}) {
+  for (const char* s :
+       {"cluster", "Workers", "subscribed", "farm", "farmX", "farm_zz", "mule5", "default"}) {
     EXPECT_EQ(kind(s), DiffKind::both_reject) << compare_target(s, topo()).description;
   }
 }

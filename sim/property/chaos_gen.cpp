@@ -43,16 +43,20 @@ rc::Gen<ChaosCase> gen_chaos_case() {
       int w = *rc::gen::inRange(1, topo.workers + 1);
       switch (*rc::gen::inRange(0, 6)) {
         case 0:
-          sc.script.push_back({{}, t, RequestAction{w, true, *rc::gen::inRange<Nanos>(1, 30) * kStep}});
+          sc.script.push_back(
+              {{}, t, RequestAction{w, true, *rc::gen::inRange<Nanos>(1, 30) * kStep}});
           break;
         case 1:
-          sc.script.push_back({{}, t, LifecycleAction{LifecycleAction::kill, ProcessId::worker(w)}});
+          sc.script.push_back(
+              {{}, t, LifecycleAction{LifecycleAction::kill, ProcessId::worker(w)}});
           break;
         case 2:
-          sc.script.push_back({{}, t, ClockStepAction{*rc::gen::inRange<Nanos>(-120, 120) * kNsPerSec}});
+          sc.script.push_back(
+              {{}, t, ClockStepAction{*rc::gen::inRange<Nanos>(-120, 120) * kNsPerSec}});
           break;
         default:
-          sc.script.push_back({{}, t,
+          sc.script.push_back({{},
+                               t,
                                RaiseAction{static_cast<SignalNumber>(*rc::gen::inRange(60, 64)),
                                            ProcessId::worker(w), *rc::gen::inRange(1, 30)}});
       }

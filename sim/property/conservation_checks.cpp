@@ -1,8 +1,7 @@
 #include "conservation_checks.h"
 
-#include <rapidcheck.h>
-
 #include <fmt/format.h>
+#include <rapidcheck.h>
 
 #include <map>
 
@@ -17,7 +16,10 @@ int check_conservation_once(Profile profile, Mutation mutation) {
   topo.workers = *rc::gen::inRange(1, 4);
   topo.queue_capacity = *rc::gen::inRange(1, 9);
   Scenario sc = base_scenario(topo, profile);
-  struct Reg { int sig; std::string target; };
+  struct Reg {
+    int sig;
+    std::string target;
+  };
   std::vector<Reg> regs = {{50, "worker"}};
   for (int w = 1; w <= topo.workers; ++w) regs.push_back({50 + w, fmt::format("worker{}", w)});
   for (const auto& r : regs) {
@@ -38,7 +40,8 @@ int check_conservation_once(Profile profile, Mutation mutation) {
       const Reg& r = *rc::gen::elementOf(regs);
       int from = *rc::gen::inRange(1, topo.workers + 1);
       int count = *rc::gen::inRange(1, 25);
-      sc.script.push_back({{}, t, RaiseAction{static_cast<SignalNumber>(r.sig), ProcessId::worker(from), count}});
+      sc.script.push_back(
+          {{}, t, RaiseAction{static_cast<SignalNumber>(r.sig), ProcessId::worker(from), count}});
       raised[r.sig] += count;
     }
   }

@@ -14,12 +14,16 @@ RC_GTEST_PROP(Determinism, SameSeedSameTrace, ()) {
   ChaosCase c = *gen_chaos_case();
   auto a = run_chaos(c);
   auto b = run_chaos(c);
-  RC_LOG() << counterexample(c.scenario, c.profile, c.seed) << (c.faults ? "(with --faults)\n" : "");
+  RC_LOG() << counterexample(c.scenario, c.profile, c.seed)
+           << (c.faults ? "(with --faults)\n" : "");
   std::size_t i = 0;
-  while (i < a.trace.events.size() && i < b.trace.events.size() && a.trace.events[i] == b.trace.events[i]) ++i;
+  while (i < a.trace.events.size() && i < b.trace.events.size() &&
+         a.trace.events[i] == b.trace.events[i])
+    ++i;
   if (i < std::max(a.trace.events.size(), b.trace.events.size())) {
     RC_FAIL("first diverging event #" + std::to_string(i) + ": " +
-            (i < a.trace.events.size() ? trace_event_to_json(a.trace.events[i]) : "<end>") + " vs " +
+            (i < a.trace.events.size() ? trace_event_to_json(a.trace.events[i]) : "<end>") +
+            " vs " +
             (i < b.trace.events.size() ? trace_event_to_json(b.trace.events[i]) : "<end>"));
   }
   RC_ASSERT(trace_hash(a.trace) == trace_hash(b.trace));

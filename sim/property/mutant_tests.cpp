@@ -36,33 +36,38 @@ MutantOutcome run_mutant(const char* name, F&& property) {
 void expect_caught(const MutantOutcome& m, int max_size) {
   EXPECT_FALSE(m.property_held) << "the mutant survived: the property cannot see this rule";
   EXPECT_GE(m.smallest_failing_size, 0);
-  EXPECT_LE(m.smallest_failing_size, max_size) << "counterexample did not shrink to a handful of commands";
+  EXPECT_LE(m.smallest_failing_size, max_size)
+      << "counterexample did not shrink to a handful of commands";
 }
 
 }  // namespace
 
 TEST(Mutants, WorkersSkippingTheLastWorkerIsCaught) {
-  expect_caught(run_mutant("mutant workers_skip_last",
-                           [] { check_targets_once(Profile::strict, Mutation::workers_skip_last); }),
-                5);
+  expect_caught(
+      run_mutant("mutant workers_skip_last",
+                 [] { check_targets_once(Profile::strict, Mutation::workers_skip_last); }),
+      5);
 }
 
 TEST(Mutants, PoolAlwaysWorker1IsCaught) {
-  expect_caught(run_mutant("mutant pool_always_worker1",
-                           [] { check_targets_once(Profile::uwsgi_2_0, Mutation::pool_always_worker1); }),
-                5);
+  expect_caught(
+      run_mutant("mutant pool_always_worker1",
+                 [] { check_targets_once(Profile::uwsgi_2_0, Mutation::pool_always_worker1); }),
+      5);
 }
 
 TEST(Mutants, ActiveWorkersIncludingCheapedIsCaught) {
-  expect_caught(run_mutant("mutant active_includes_cheaped",
-                           [] { check_targets_once(Profile::strict, Mutation::active_includes_cheaped); }),
-                5);
+  expect_caught(
+      run_mutant("mutant active_includes_cheaped",
+                 [] { check_targets_once(Profile::strict, Mutation::active_includes_cheaped); }),
+      5);
 }
 
 TEST(Mutants, RbTimerExtraIterationIsCaught) {
-  expect_caught(run_mutant("mutant rb_extra_iteration",
-                           [] { check_rb_timers_once(Profile::uwsgi_2_0, Mutation::rb_extra_iteration); }),
-                3);
+  expect_caught(
+      run_mutant("mutant rb_extra_iteration",
+                 [] { check_rb_timers_once(Profile::uwsgi_2_0, Mutation::rb_extra_iteration); }),
+      3);
 }
 
 TEST(Mutants, WaitIgnoringItsNumberIsCaught) {
@@ -72,9 +77,10 @@ TEST(Mutants, WaitIgnoringItsNumberIsCaught) {
 }
 
 TEST(Mutants, ForgettingQueueCapacityIsCaught) {
-  expect_caught(run_mutant("mutant queue_unbounded",
-                           [] { check_conservation_once(Profile::strict, Mutation::queue_unbounded); }),
-                5);
+  expect_caught(
+      run_mutant("mutant queue_unbounded",
+                 [] { check_conservation_once(Profile::strict, Mutation::queue_unbounded); }),
+      5);
 }
 
 }  // namespace sigh::prop

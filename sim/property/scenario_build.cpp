@@ -37,9 +37,10 @@ int count_events(const Trace& t, EventKind kind, int sig, const std::string& pro
 }
 
 std::string counterexample(const Scenario& sc, Profile profile, std::uint64_t seed) {
-  return fmt::format("--- counterexample (save as ce.yaml) ---\n{}--- reproduce: sigharness run ce.yaml "
-                     "--profile {} --seed {} ---\n",
-                     scenario_to_yaml(sc), profile_name(profile), seed);
+  return fmt::format(
+      "--- counterexample (save as ce.yaml) ---\n{}--- reproduce: sigharness run ce.yaml "
+      "--profile {} --seed {} ---\n",
+      scenario_to_yaml(sc), profile_name(profile), seed);
 }
 
 }  // namespace sigh::prop

@@ -34,13 +34,16 @@ void predict(TargetModel& m, int sig, const std::string& target) {
     case TargetKind::worker_pool:
       ++p.pool;
       for (int i = 1; i <= w; ++i)
-        if (live(i) && (m.mutation != Mutation::pool_always_worker1 || i == 1)) p.pool_allowed.insert(worker(i));
+        if (live(i) && (m.mutation != Mutation::pool_always_worker1 || i == 1))
+          p.pool_allowed.insert(worker(i));
       return;
     case TargetKind::all_workers: {
       int last = m.mutation == Mutation::workers_skip_last ? w - 1 : w;
       for (int i = 1; i <= last; ++i) {
-        if (live(i)) ++p.exact[worker(i)];
-        else if (m.profile == Profile::uwsgi_2_0) ++m.backlog[i][sig];  // U5: the slot queues it
+        if (live(i))
+          ++p.exact[worker(i)];
+        else if (m.profile == Profile::uwsgi_2_0)
+          ++m.backlog[i][sig];  // U5: the slot queues it
       }
       return;
     }
@@ -49,9 +52,12 @@ void predict(TargetModel& m, int sig, const std::string& target) {
         if (live(i) || m.mutation == Mutation::active_includes_cheaped) ++p.exact[worker(i)];
       return;
     case TargetKind::worker:
-      if (live(parsed.index)) ++p.exact[worker(parsed.index)];
-      else if (m.profile == Profile::uwsgi_2_0) ++m.backlog[parsed.index][sig];
-      else ++p.rejects;  // S7
+      if (live(parsed.index))
+        ++p.exact[worker(parsed.index)];
+      else if (m.profile == Profile::uwsgi_2_0)
+        ++m.backlog[parsed.index][sig];
+      else
+        ++p.rejects;  // S7
       return;
     case TargetKind::all_mules:
       for (int i = 1; i <= m.topo.mules; ++i) ++p.exact[fmt::format("mule{}", i)];
@@ -94,14 +100,19 @@ struct Raise : TargetCommand {
   void apply(TargetModel& m) const override {
     m.now += kStep;
     ++m.commands;
-    predict(m, m.regs[static_cast<std::size_t>(reg)].first, m.regs[static_cast<std::size_t>(reg)].second);
+    predict(m, m.regs[static_cast<std::size_t>(reg)].first,
+            m.regs[static_cast<std::size_t>(reg)].second);
   }
   void run(const TargetModel& m, Scenario& sc) const override {
-    sc.script.push_back({{}, m.now + kStep,
-                         RaiseAction{static_cast<SignalNumber>(m.regs[static_cast<std::size_t>(reg)].first),
-                                     ProcessId::worker(from), 1}});
+    sc.script.push_back(
+        {{},
+         m.now + kStep,
+         RaiseAction{static_cast<SignalNumber>(m.regs[static_cast<std::size_t>(reg)].first),
+                     ProcessId::worker(from), 1}});
   }
-  void show(std::ostream& os) const override { os << "raise(reg " << reg << ", from worker" << from << ")"; }
+  void show(std::ostream& os) const override {
+    os << "raise(reg " << reg << ", from worker" << from << ")";
+  }
 };
 
 struct Cheap : TargetCommand {
@@ -119,7 +130,8 @@ struct Cheap : TargetCommand {
     m.cheaped[static_cast<std::size_t>(k)] = true;
   }
   void run(const TargetModel& m, Scenario& sc) const override {
-    sc.script.push_back({{}, m.now + kStep, LifecycleAction{LifecycleAction::cheap, ProcessId::worker(k)}});
+    sc.script.push_back(
+        {{}, m.now + kStep, LifecycleAction{LifecycleAction::cheap, ProcessId::worker(k)}});
   }
   void show(std::ostream& os) const override { os << "cheap(worker" << k << ")"; }
 };
@@ -127,7 +139,9 @@ struct Cheap : TargetCommand {
 struct Spawn : TargetCommand {
   int k = 1;
   explicit Spawn(const TargetModel& m) : k(*rc::gen::inRange<int>(1, m.topo.workers + 1)) {}
-  void checkPreconditions(const TargetModel& m) const override { RC_PRE(m.cheaped[static_cast<std::size_t>(k)]); }
+  void checkPreconditions(const TargetModel& m) const override {
+    RC_PRE(m.cheaped[static_cast<std::size_t>(k)]);
+  }
   void apply(TargetModel& m) const override {
     m.now += kStep;
     ++m.commands;
@@ -137,7 +151,8 @@ struct Spawn : TargetCommand {
     m.backlog[k].clear();
   }
   void run(const TargetModel& m, Scenario& sc) const override {
-    sc.script.push_back({{}, m.now + kStep, LifecycleAction{LifecycleAction::spawn, ProcessId::worker(k)}});
+    sc.script.push_back(
+        {{}, m.now + kStep, LifecycleAction{LifecycleAction::spawn, ProcessId::worker(k)}});
   }
   void show(std::ostream& os) const override { os << "spawn(worker" << k << ")"; }
 };
@@ -153,21 +168,23 @@ rc::Gen<TargetModel> gen_target_model(Profile profile, Mutation mutation) {
     m.topo.mules = *rc::gen::inRange(0, 3);
     m.topo.spoolers = *rc::gen::inRange(0, 2);
     if (m.topo.mules > 0 && *rc::gen::arbitrary<bool>()) m.topo.farms.push_back({"f", {1}});
-    if (*rc::gen::arbitrary<bool>()) m.topo.cheaper_initial = *rc::gen::inRange(1, m.topo.workers + 1);
+    if (*rc::gen::arbitrary<bool>())
+      m.topo.cheaper_initial = *rc::gen::inRange(1, m.topo.workers + 1);
     m.cheaped.assign(static_cast<std::size_t>(m.topo.workers) + 1, false);
     for (int i = 1; i <= m.topo.workers; ++i)
-      m.cheaped[static_cast<std::size_t>(i)] = m.topo.cheaper_initial >= 0 && i > m.topo.cheaper_initial;
+      m.cheaped[static_cast<std::size_t>(i)] =
+          m.topo.cheaper_initial >= 0 && i > m.topo.cheaper_initial;
     auto targets = valid_targets(m.topo);
     int nregs = *rc::gen::inRange(1, 4);
-    for (int s = 0; s < nregs; ++s)
-      m.regs.emplace_back(10 + s, *rc::gen::elementOf(targets));
+    for (int s = 0; s < nregs; ++s) m.regs.emplace_back(10 + s, *rc::gen::elementOf(targets));
     return m;
   });
 }
 
 int check_targets_once(Profile profile, Mutation mutation) {
   TargetModel m0 = *gen_target_model(profile, mutation);
-  auto cmds = *rc::state::gen::commands(m0, rc::state::gen::execOneOfWithArgs<Raise, Cheap, Spawn>());
+  auto cmds =
+      *rc::state::gen::commands(m0, rc::state::gen::execOneOfWithArgs<Raise, Cheap, Spawn>());
   Scenario sc = base_scenario(m0.topo, profile);
   for (const auto& [sig, target] : m0.regs) {
     Registration r;
@@ -202,7 +219,8 @@ int check_targets_once(Profile profile, Mutation mutation) {
     for (const auto& [proc, n] : p.exact)
       if (p.pool_allowed.count(proc)) exact_in_pool += n;
     RC_ASSERT(pool_runs == p.pool + exact_in_pool);
-    if (profile == Profile::strict) RC_ASSERT(count_events(result.trace, EventKind::reject, sig) == p.rejects);
+    if (profile == Profile::strict)
+      RC_ASSERT(count_events(result.trace, EventKind::reject, sig) == p.rejects);
   }
   // Nobody else ran any handler.
   for (const auto& [key, n] : handled) {

@@ -24,13 +24,14 @@ struct TargetModel {
   Nanos now = 0;
   int commands = 0;
   struct Prediction {
-    std::map<std::string, int> exact;      // process -> handler runs
-    int pool = 0;                          // handler runs by exactly one of pool_allowed each
+    std::map<std::string, int> exact;  // process -> handler runs
+    int pool = 0;                      // handler runs by exactly one of pool_allowed each
     std::set<std::string> pool_allowed;
     int rejects = 0;
   };
   std::map<int, Prediction> pred;
-  std::map<int, std::map<int, int>> backlog;  // uwsgi-2.0: worker -> signal -> bytes queued while cheaped
+  std::map<int, std::map<int, int>>
+      backlog;  // uwsgi-2.0: worker -> signal -> bytes queued while cheaped
 };
 
 using TargetCommand = rc::state::Command<TargetModel, Scenario>;

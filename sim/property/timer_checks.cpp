@@ -13,7 +13,12 @@ int check_rb_timers_once(Profile profile, Mutation mutation) {
   Scenario sc = base_scenario(topo, profile);
   int n = *rc::gen::inRange(1, 4);
   Nanos horizon = 0;
-  struct Expect { int sig; Nanos at; Nanos period; int iterations; };
+  struct Expect {
+    int sig;
+    Nanos at;
+    Nanos period;
+    int iterations;
+  };
   std::vector<Expect> want;
   for (int i = 0; i < n; ++i) {
     TimerSource t;
@@ -23,7 +28,8 @@ int check_rb_timers_once(Profile profile, Mutation mutation) {
     t.period = profile == Profile::strict ? *rc::gen::inRange<Nanos>(1, 40) * 50 * kNsPerMs
                                           : *rc::gen::inRange<Nanos>(1, 4) * kNsPerSec;
     t.iterations = *rc::gen::inRange(1, 6);
-    if (profile == Profile::uwsgi_2_0 && *rc::gen::inRange(0, 4) == 0) t.iterations = -*rc::gen::inRange(1, 3);
+    if (profile == Profile::uwsgi_2_0 && *rc::gen::inRange(0, 4) == 0)
+      t.iterations = -*rc::gen::inRange(1, 3);
     t.at = *rc::gen::inRange<Nanos>(0, 10) * kStep;
     sc.timers.push_back(t);
     Registration r;
@@ -50,8 +56,8 @@ int check_rb_timers_once(Profile profile, Mutation mutation) {
       if (profile == Profile::strict) {
         RC_ASSERT(fired[k] == ideal);  // S8: exact multiples, no drift
       } else {
-        // U9: 1 s resolution, checked at master iterations: within (ideal - 1 s, ideal + 1 s] per firing,
-        // and the error can accumulate (drift) by at most 1 s per firing.
+        // U9: 1 s resolution, checked at master iterations: within (ideal - 1 s, ideal + 1 s] per
+        // firing, and the error can accumulate (drift) by at most 1 s per firing.
         RC_ASSERT(fired[k] > ideal - kNsPerSec);
         RC_ASSERT(fired[k] <= ideal + static_cast<Nanos>(k + 1) * kNsPerSec);
       }
@@ -74,7 +80,8 @@ int check_kernel_timer_once(Profile profile) {
   r.sig = t.sig;
   r.target = "workers";
   sc.registrations.push_back(r);
-  sc.duration = *rc::gen::inRange<Nanos>(2, 12) * kNsPerSec + 500 * kNsPerUs;  // the last handler ends in time
+  sc.duration = *rc::gen::inRange<Nanos>(2, 12) * kNsPerSec +
+                500 * kNsPerUs;  // the last handler ends in time
   auto result = run(sc, profile, 1);
   RC_LOG() << counterexample(sc, profile, 1);
   int fires = count_events(result.trace, EventKind::timer_fire, t.sig);
@@ -88,7 +95,8 @@ int check_kernel_timer_once(Profile profile) {
   }
   // Every firing reached every worker once (no stall, no overrun here).
   for (int w = 1; w <= topo.workers; ++w)
-    RC_ASSERT(count_events(result.trace, EventKind::handler_start, t.sig, "worker" + std::to_string(w)) == fires);
+    RC_ASSERT(count_events(result.trace, EventKind::handler_start, t.sig,
+                           "worker" + std::to_string(w)) == fires);
   return 1;
 }
 

@@ -10,9 +10,17 @@
 
 namespace sigh::prop {
 
-RC_GTEST_PROP(Timers, RbTimersFireIterationsTimesStrict, ()) { check_rb_timers_once(Profile::strict, Mutation::none); }
-RC_GTEST_PROP(Timers, RbTimersFireIterationsTimesUwsgi, ()) { check_rb_timers_once(Profile::uwsgi_2_0, Mutation::none); }
-RC_GTEST_PROP(Timers, KernelTimersFireOncePerPeriodStrict, ()) { check_kernel_timer_once(Profile::strict); }
-RC_GTEST_PROP(Timers, KernelTimersFireOncePerPeriodUwsgi, ()) { check_kernel_timer_once(Profile::uwsgi_2_0); }
+RC_GTEST_PROP(Timers, RbTimersFireIterationsTimesStrict, ()) {
+  check_rb_timers_once(Profile::strict, Mutation::none);
+}
+RC_GTEST_PROP(Timers, RbTimersFireIterationsTimesUwsgi, ()) {
+  check_rb_timers_once(Profile::uwsgi_2_0, Mutation::none);
+}
+RC_GTEST_PROP(Timers, KernelTimersFireOncePerPeriodStrict, ()) {
+  check_kernel_timer_once(Profile::strict);
+}
+RC_GTEST_PROP(Timers, KernelTimersFireOncePerPeriodUwsgi, ()) {
+  check_kernel_timer_once(Profile::uwsgi_2_0);
+}
 
 }  // namespace sigh::prop

@@ -31,11 +31,13 @@ int check_wait_once(Profile profile, Mutation mutation) {
   for (int sig : others) {
     t += kStep;
     int from = *rc::gen::inRange(2, topo.workers + 1);
-    sc.script.push_back({{}, t, RaiseAction{static_cast<SignalNumber>(sig), ProcessId::worker(from), 1}});
+    sc.script.push_back(
+        {{}, t, RaiseAction{static_cast<SignalNumber>(sig), ProcessId::worker(from), 1}});
   }
   if (specific) {
     t += kStep;
-    sc.script.push_back({{}, t, RaiseAction{static_cast<SignalNumber>(n), ProcessId::worker(2), 1}});
+    sc.script.push_back(
+        {{}, t, RaiseAction{static_cast<SignalNumber>(n), ProcessId::worker(2), 1}});
   }
   t += kStep;
   sc.script.push_back({{}, t, ReceivedAction{ProcessId::worker(1)}});
@@ -47,12 +49,14 @@ int check_wait_once(Profile profile, Mutation mutation) {
   std::vector<int> returns, received;
   for (const auto& e : result.trace.events) {
     if (e.kind == EventKind::wait_return && e.proc == "worker1" && e.sig) returns.push_back(*e.sig);
-    if (e.kind == EventKind::received && e.proc == "worker1" && e.value) received.push_back(static_cast<int>(*e.value));
+    if (e.kind == EventKind::received && e.proc == "worker1" && e.value)
+      received.push_back(static_cast<int>(*e.value));
   }
   RC_ASSERT(received.size() == 2u);
   RC_ASSERT(received[0] == (profile == Profile::strict ? -1 : 0));  // S6 / U7 before any wait
   int expected_return = specific ? n : others.front();
-  if (mutation == Mutation::wait_ignores_number && specific && !others.empty()) expected_return = others.front();
+  if (mutation == Mutation::wait_ignores_number && specific && !others.empty())
+    expected_return = others.front();
   if (profile == Profile::strict) {
     RC_ASSERT(returns == std::vector<int>{expected_return});
   } else {
@@ -69,7 +73,8 @@ int check_wait_once(Profile profile, Mutation mutation) {
       RC_ASSERT(consumed == raised);
     }
   }
-  if (profile == Profile::strict) RC_ASSERT(received[1] == expected_return);  // S6: last number waited for
+  if (profile == Profile::strict)
+    RC_ASSERT(received[1] == expected_return);  // S6: last number waited for
   return static_cast<int>(others.size()) + 3;
 }
 

@@ -29,7 +29,8 @@ bool field(int want, int have) {
 
 bool cron_matches(const CronSource& c, const CivilTime& t, Profile profile) {
   int week = c.weekday == 7 ? 0 : c.weekday;
-  if (!field(c.minute, t.minute) || !field(c.hour, t.hour) || !field(c.month, t.month)) return false;
+  if (!field(c.minute, t.minute) || !field(c.hour, t.hour) || !field(c.month, t.month))
+    return false;
   bool day_ok = field(c.day, t.mday);
   bool week_ok = field(week, t.wday);
   bool either = profile == Profile::uwsgi_2_0 ? (c.day >= 0 && c.weekday >= 0)

@@ -43,7 +43,9 @@ class Prng {
   }
 
   // True with probability per_mille / 1000 (integers only).
-  bool chance(int per_mille) { return per_mille > 0 && below(1000) < static_cast<std::uint64_t>(per_mille); }
+  bool chance(int per_mille) {
+    return per_mille > 0 && below(1000) < static_cast<std::uint64_t>(per_mille);
+  }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

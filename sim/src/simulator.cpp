@@ -27,8 +27,17 @@ constexpr Nanos kSlowHandler = 100 * kNsPerMs;
 constexpr Nanos kMasterStall = 3 * kNsPerSec;
 
 enum class Ev : std::uint8_t {
-  action, master_read, queue_ready, proc_ready, handler_end, request_end, respawn, tick,
-  kernel_timer, strict_rb_timer, monitor_batch
+  action,
+  master_read,
+  queue_ready,
+  proc_ready,
+  handler_end,
+  request_end,
+  respawn,
+  tick,
+  kernel_timer,
+  strict_rb_timer,
+  monitor_batch
 };
 
 struct Event {
@@ -54,10 +63,10 @@ struct Queue {
 struct Entry {
   bool registered = false;
   std::string receiver;
-  int owner = 0;           // 0: the master (inherited), k: worker k registered it after fork
+  int owner = 0;  // 0: the master (inherited), k: worker k registered it after fork
   Nanos duration = 0;
   bool crash = false;
-  int incarnation = 0;     // the owner's incarnation when it registered (stale pointers, §2.9)
+  int incarnation = 0;  // the owner's incarnation when it registered (stale pointers, §2.9)
 };
 using Row = std::array<Entry, 256>;
 
@@ -71,28 +80,49 @@ struct Proc {
   bool in_request = false;
   bool implicit_request = false;
   std::optional<std::optional<int>> waiting;  // engaged: in signal_wait; inner: the awaited number
-  int received = 0;          // uwsgi-2.0: per request; strict: last number waited for (-1 none)
+  int received = 0;  // uwsgi-2.0: per request; strict: last number waited for (-1 none)
   int incarnation = 0;
-  int queue = -1;            // private queue index
-  std::vector<int> reads;    // queues it reads (private first)
+  int queue = -1;          // private queue index
+  std::vector<int> reads;  // queues it reads (private first)
 };
 
 struct KernelTimer {
   explicit KernelTimer(const TimerSource& s) : src(s) {}
-  TimerSource src; Nanos next_due = 0; Nanos period = 0; int fired = 0; bool active = false; };
+  TimerSource src;
+  Nanos next_due = 0;
+  Nanos period = 0;
+  int fired = 0;
+  bool active = false;
+};
 struct RbTimer {
   explicit RbTimer(const TimerSource& s) : src(s) {}
-  TimerSource src; std::int64_t due_s = 0; int done = 0; bool armed = false; bool active = true; Nanos armed_at = 0; };
+  TimerSource src;
+  std::int64_t due_s = 0;
+  int done = 0;
+  bool armed = false;
+  bool active = true;
+  Nanos armed_at = 0;
+};
 struct CronState {
   explicit CronState(const CronSource& s) : src(s) {}
-  CronSource src; std::int64_t last_job = 0; std::int64_t last_minute = INT64_MIN; int fired = 0; bool armed = false; };
+  CronSource src;
+  std::int64_t last_job = 0;
+  std::int64_t last_minute = INT64_MIN;
+  int fired = 0;
+  bool armed = false;
+};
 struct Monitor {
   explicit Monitor(const MonitorSource& s) : src(s) {}
-  MonitorSource src; bool armed = false; bool dead = false; int fired = 0; };
+  MonitorSource src;
+  bool armed = false;
+  bool dead = false;
+  int fired = 0;
+};
 
 class Sim {
  public:
-  Sim(const Scenario& sc, const SimOptions& opt) : sc_(sc), opt_(opt), rng_(opt.seed), topo_(sc.topology) {
+  Sim(const Scenario& sc, const SimOptions& opt)
+      : sc_(sc), opt_(opt), rng_(opt.seed), topo_(sc.topology) {
     strict_ = opt.profile == Profile::strict;
     if (opt_.faults.enabled) {
       // Each fault site is switched on for this seed with probability 1/4 (anchors §1.8 lesson 12).
@@ -112,14 +142,16 @@ class Sim {
       ++res_.stats.events;
       dispatch(e);
     }
-    res_.trace.header = {kTraceVersion, "sim", std::string(profile_name(opt_.profile)), "", sc_.name};
+    res_.trace.header = {kTraceVersion, "sim", std::string(profile_name(opt_.profile)), "",
+                         sc_.name};
     return std::move(res_);
   }
 
  private:
   // ---------------------------------------------------------------- setup
   int add_queue(std::string name) {
-    queues_.push_back(Queue{std::move(name), {}, static_cast<std::size_t>(topo_.queue_capacity), false});
+    queues_.push_back(
+        Queue{std::move(name), {}, static_cast<std::size_t>(topo_.queue_capacity), false});
     return static_cast<int>(queues_.size()) - 1;
   }
 
@@ -191,18 +223,20 @@ class Sim {
         do_register(r);
       }
     }
-    for (std::size_t i = 0; i < sc_.script.size(); ++i) schedule(sc_.script[i].at, 1, Ev::action, static_cast<int>(i));
+    for (std::size_t i = 0; i < sc_.script.size(); ++i)
+      schedule(sc_.script[i].at, 1, Ev::action, static_cast<int>(i));
     for (const auto& t : sc_.timers) add_timer(t);
     for (const auto& c : sc_.crons) crons_.push_back(CronState{c});
     for (const auto& m : sc_.monitors) monitors_.push_back(Monitor{m});
-    need_ticks_ = !crons_.empty() || !rbs_.empty() || !kernel_.empty() || !monitors_.empty() || stall_site_;
+    need_ticks_ =
+        !crons_.empty() || !rbs_.empty() || !kernel_.empty() || !monitors_.empty() || stall_site_;
     if (need_ticks_) schedule(0, 0, Ev::tick);
   }
 
   // ---------------------------------------------------------------- trace
   void emit(EventKind k, int sig, const std::string& proc, const std::string& queue = {},
-            const std::string& target = {}, const std::string& detail = {}, std::optional<std::int64_t> value = {},
-            std::optional<std::int64_t> wall = {}) {
+            const std::string& target = {}, const std::string& detail = {},
+            std::optional<std::int64_t> value = {}, std::optional<std::int64_t> wall = {}) {
     if (!opt_.record_trace) return;
     TraceEvent e;
     e.t = now_;
@@ -231,14 +265,25 @@ class Sim {
 
   Proc& proc_of(const ProcessId& id) {
     switch (id.kind) {
-      case ProcessKind::worker: return procs_[static_cast<std::size_t>(worker_index_[static_cast<std::size_t>(id.index - 1)])];
-      case ProcessKind::mule: return procs_[static_cast<std::size_t>(mule_index_[static_cast<std::size_t>(id.index - 1)])];
-      case ProcessKind::spooler: return procs_[static_cast<std::size_t>(spooler_index_[static_cast<std::size_t>(id.index - 1)])];
-      default: return procs_[0];
+      case ProcessKind::worker:
+        return procs_[static_cast<std::size_t>(
+            worker_index_[static_cast<std::size_t>(id.index - 1)])];
+      case ProcessKind::mule:
+        return procs_[static_cast<std::size_t>(
+            mule_index_[static_cast<std::size_t>(id.index - 1)])];
+      case ProcessKind::spooler:
+        return procs_[static_cast<std::size_t>(
+            spooler_index_[static_cast<std::size_t>(id.index - 1)])];
+      default:
+        return procs_[0];
     }
   }
-  Proc& worker(int i) { return procs_[static_cast<std::size_t>(worker_index_[static_cast<std::size_t>(i - 1)])]; }
-  Proc& mule(int i) { return procs_[static_cast<std::size_t>(mule_index_[static_cast<std::size_t>(i - 1)])]; }
+  Proc& worker(int i) {
+    return procs_[static_cast<std::size_t>(worker_index_[static_cast<std::size_t>(i - 1)])];
+  }
+  Proc& mule(int i) {
+    return procs_[static_cast<std::size_t>(mule_index_[static_cast<std::size_t>(i - 1)])];
+  }
 
   // ---------------------------------------------------------------- signal table
   // The row a process reads handlers from: worker k -> row k; everyone else row 0.
@@ -256,28 +301,38 @@ class Sim {
   void do_register(const Registration& r) {
     const std::string who = r.by.str();
     if (r.by.kind == ProcessKind::mule || r.by.kind == ProcessKind::spooler) {
-      emit(EventKind::register_error, r.sig, who, {}, r.target, "only the master and the workers can register signal handlers");
+      emit(EventKind::register_error, r.sig, who, {}, r.target,
+           "only the master and the workers can register signal handlers");
       return;
     }
     if (strict_) {
       // S2: validated at registration.
       auto parsed = parse_target_strict(r.target);
       std::optional<TargetError> err;
-      if (auto* e = std::get_if<TargetError>(&parsed)) err = *e;
-      else err = validate_target(std::get<Target>(parsed), topo_);
+      if (auto* e = std::get_if<TargetError>(&parsed))
+        err = *e;
+      else
+        err = validate_target(std::get<Target>(parsed), topo_);
       if (err) {
         emit(EventKind::register_error, r.sig, who, {}, r.target, err->message());
         return;
       }
     } else if (r.target.size() > 63) {
-      emit(EventKind::register_error, r.sig, who, {}, r.target, "receiver longer than 63 bytes (no log in uWSGI)");
+      emit(EventKind::register_error, r.sig, who, {}, r.target,
+           "receiver longer than 63 bytes (no log in uWSGI)");
       return;
     }
-    Entry e{true, r.target, r.by.kind == ProcessKind::worker ? r.by.index : 0, r.handler_duration, r.crash_in_handler, 0};
+    Entry e{true,
+            r.target,
+            r.by.kind == ProcessKind::worker ? r.by.index : 0,
+            r.handler_duration,
+            r.crash_in_handler,
+            0};
     if (r.by.kind == ProcessKind::master) {
       if (!strict_ && rows_[0][r.sig].registered) {
         // U3: the master cannot re-register.
-        emit(EventKind::register_error, r.sig, who, {}, r.target, "[uwsgi-signal] you cannot re-register a signal as the master !!!");
+        emit(EventKind::register_error, r.sig, who, {}, r.target,
+             "[uwsgi-signal] you cannot re-register a signal as the master !!!");
         return;
       }
       rows_[0][r.sig] = e;
@@ -298,7 +353,8 @@ class Sim {
   void do_unregister(const UnregisterAction& u) {
     const std::string who = u.by.str();
     if (!strict_) {
-      emit(EventKind::register_error, u.sig, who, {}, {}, "entries cannot be removed in uwsgi-2.0 (no unregister)");
+      emit(EventKind::register_error, u.sig, who, {}, {},
+           "entries cannot be removed in uwsgi-2.0 (no unregister)");
       return;
     }
     if (u.by.kind == ProcessKind::master) {
@@ -306,7 +362,8 @@ class Sim {
     } else if (u.by.kind == ProcessKind::worker) {
       rows_[static_cast<std::size_t>(u.by.index)][u.sig] = Entry{};
     } else {
-      emit(EventKind::register_error, u.sig, who, {}, {}, "only the master and the workers own table entries");
+      emit(EventKind::register_error, u.sig, who, {}, {},
+           "only the master and the workers own table entries");
       return;
     }
     emit(EventKind::unregister, u.sig, who);
@@ -328,7 +385,8 @@ class Sim {
       return false;
     }
     Q.bytes.push_back(static_cast<std::uint8_t>(sig));
-    emit(EventKind::enqueue, sig, writer, Q.name, {}, {}, static_cast<std::int64_t>(Q.bytes.size()));
+    emit(EventKind::enqueue, sig, writer, Q.name, {}, {},
+         static_cast<std::int64_t>(Q.bytes.size()));
     if (q == q_up_ || q == q_up_mules_ || q == q_up_spoolers_) {
       if (!master_read_pending_) {
         master_read_pending_ = true;
@@ -344,8 +402,9 @@ class Sim {
   bool eligible(const Proc& p) const {
     if (!p.alive || p.cheaped || p.in_handler) return false;
     if (p.waiting) return true;
-    if (p.id.kind == ProcessKind::worker) return !p.in_request;  // C4: sync workers read only when idle
-    if (p.programmed) return false;                               // C6: programmed mules only inside signal_wait
+    if (p.id.kind == ProcessKind::worker)
+      return !p.in_request;          // C4: sync workers read only when idle
+    if (p.programmed) return false;  // C6: programmed mules only inside signal_wait
     return true;
   }
 
@@ -369,13 +428,15 @@ class Sim {
         bool found = false;
         for (std::size_t b = 0; b < Q.bytes.size() && !found; ++b) {
           for (std::size_t i = 1; i < procs_.size(); ++i)
-            if (eligible(procs_[i]) && reads_queue(procs_[i], q) && accepts_waiter_byte(procs_[i], Q.bytes[b]))
+            if (eligible(procs_[i]) && reads_queue(procs_[i], q) &&
+                accepts_waiter_byte(procs_[i], Q.bytes[b]))
               readers.push_back(static_cast<int>(i));
           if (!readers.empty()) pick_byte = b, found = true;
         }
       } else {
         for (std::size_t i = 1; i < procs_.size(); ++i)
-          if (eligible(procs_[i]) && reads_queue(procs_[i], q)) readers.push_back(static_cast<int>(i));
+          if (eligible(procs_[i]) && reads_queue(procs_[i], q))
+            readers.push_back(static_cast<int>(i));
       }
       if (readers.empty()) return;
       if (readers.size() >= 2) probe("pool-race");
@@ -406,7 +467,8 @@ class Sim {
     }
     if (ready.empty()) return;
     // C4/§4.6: no ordering between a process's channels: the PRNG picks.
-    auto [q, pos] = ready[ready.size() == 1 ? 0 : static_cast<std::size_t>(rng_.below(ready.size()))];
+    auto [q, pos] =
+        ready[ready.size() == 1 ? 0 : static_cast<std::size_t>(rng_.below(ready.size()))];
     Queue& Q = queues_[static_cast<std::size_t>(q)];
     int sig = Q.bytes[pos];
     Q.bytes.erase(Q.bytes.begin() + static_cast<std::ptrdiff_t>(pos));
@@ -428,16 +490,21 @@ class Sim {
     if (visible && !strict_ && p.id.kind == ProcessKind::worker && h.owner == p.id.index &&
         h.incarnation != p.incarnation) {
       // §2.9: a handler registered after fork by a previous incarnation is a dangling pointer.
-      emit(EventKind::undefined_behaviour, sig, name, {}, {}, "stale handler pointer from a previous incarnation (uWSGI segfaults)");
+      emit(EventKind::undefined_behaviour, sig, name, {}, {},
+           "stale handler pointer from a previous incarnation (uWSGI segfaults)");
       return;
     }
     if (p.waiting) {
       const std::optional<int> want = *p.waiting;
       bool match = !want || *want == sig;
-      if (visible) run_handler(p, sig, h, match ? std::optional<int>(sig) : std::nullopt);
+      if (visible)
+        run_handler(p, sig, h, match ? std::optional<int>(sig) : std::nullopt);
       else if (!match) {
-        if (strict_) emit(EventKind::unhandled, sig, name, {}, {}, "no handler in this process (signal_wait continues)");
-        else emit(EventKind::drop, sig, name, {}, {}, "wait-mismatch"), ++res_.stats.dropped;
+        if (strict_)
+          emit(EventKind::unhandled, sig, name, {}, {},
+               "no handler in this process (signal_wait continues)");
+        else
+          emit(EventKind::drop, sig, name, {}, {}, "wait-mismatch"), ++res_.stats.dropped;
         ready_soon(p);
         return;
       }
@@ -470,8 +537,9 @@ class Sim {
       emit(EventKind::fault, sig, name, {}, {}, "slow-handler");
     }
     auto idx = static_cast<int>(&p - procs_.data());
-    schedule(now_ + d, 0, Ev::handler_end, idx, (sig & 0xff) | (crash ? 0x100 : 0) |
-                                                    (completes_wait ? 0x200 : 0) | (p.incarnation << 10));
+    schedule(
+        now_ + d, 0, Ev::handler_end, idx,
+        (sig & 0xff) | (crash ? 0x100 : 0) | (completes_wait ? 0x200 : 0) | (p.incarnation << 10));
   }
 
   void on_handler_end(int idx, int packed) {
@@ -485,16 +553,21 @@ class Sim {
       return;
     }
     emit(EventKind::handler_end, sig, p.id.str());
-    if (packed & 0x200) finish_wait(p, sig);
-    else ready_soon(p);
+    if (packed & 0x200)
+      finish_wait(p, sig);
+    else
+      ready_soon(p);
   }
 
   void finish_wait(Proc& p, int sig) {
     p.waiting.reset();
     p.received = sig;  // U7: signal_received() of this request; S6: last number waited for
-    emit(EventKind::wait_return, sig, p.id.str(), {}, {}, strict_ ? std::string() : std::string("b''"));
-    if (p.implicit_request) end_request(p);
-    else ready_soon(p);
+    emit(EventKind::wait_return, sig, p.id.str(), {}, {},
+         strict_ ? std::string() : std::string("b''"));
+    if (p.implicit_request)
+      end_request(p);
+    else
+      ready_soon(p);
   }
 
   void end_request(Proc& p) {
@@ -533,9 +606,13 @@ class Sim {
         // S11: the new incarnation starts from the master's row.
         bool had_own = false;
         for (int s = 0; s < 256; ++s)
-          if (rows_[static_cast<std::size_t>(p.id.index)][static_cast<std::size_t>(s)].owner == p.id.index) had_own = true;
+          if (rows_[static_cast<std::size_t>(p.id.index)][static_cast<std::size_t>(s)].owner ==
+              p.id.index)
+            had_own = true;
         rows_[static_cast<std::size_t>(p.id.index)] = rows_[0];
-        if (had_own) emit(EventKind::note, -1, p.id.str(), {}, {}, "handlers registered after fork are gone in the new incarnation");
+        if (had_own)
+          emit(EventKind::note, -1, p.id.str(), {}, {},
+               "handlers registered after fork are gone in the new incarnation");
       }
       if (topo_.lazy_apps)
         for (const auto& r : sc_.registrations)
@@ -545,7 +622,8 @@ class Sim {
             do_register(copy);
           }
     }
-    if (p.queue >= 0 && !queues_[static_cast<std::size_t>(p.queue)].bytes.empty()) probe("respawn-with-backlog");
+    if (p.queue >= 0 && !queues_[static_cast<std::size_t>(p.queue)].bytes.empty())
+      probe("respawn-with-backlog");
     ready_soon(p);
   }
 
@@ -559,7 +637,8 @@ class Sim {
           emit(EventKind::note, -1, name, {}, {}, "not running: nothing to kill");
           return;
         }
-        emit(EventKind::kill, -1, name, {}, {}, l.kind == LifecycleAction::kill ? "SIGKILL" : "crash");
+        emit(EventKind::kill, -1, name, {}, {},
+             l.kind == LifecycleAction::kill ? "SIGKILL" : "crash");
         if (p.in_handler) emit(EventKind::handler_end, -1, name, {}, {}, "crash");
         die(p, l.kind == LifecycleAction::kill ? "killed" : "crashed");
         return;
@@ -602,7 +681,9 @@ class Sim {
   void raise(const RaiseAction& r) {
     Proc& p = proc_of(r.from);
     const std::string name = r.from.str();
-    int q = r.from.kind == ProcessKind::mule ? q_up_mules_ : r.from.kind == ProcessKind::spooler ? q_up_spoolers_ : q_up_;
+    int q = r.from.kind == ProcessKind::mule      ? q_up_mules_
+            : r.from.kind == ProcessKind::spooler ? q_up_spoolers_
+                                                  : q_up_;
     for (int i = 0; i < r.count; ++i) {
       if (!p.alive && r.from.kind != ProcessKind::master) {
         emit(EventKind::note, r.sig, name, {}, {}, "raiser is not running: nothing raised");
@@ -623,7 +704,8 @@ class Sim {
     }
     // C3: one byte per master loop iteration, rotating over the ready upstream queues.
     for (int k = 0; k < 3; ++k) {
-      int q = std::array<int, 3>{q_up_, q_up_mules_, q_up_spoolers_}[static_cast<std::size_t>((up_rr_ + k) % 3)];
+      int q = std::array<int, 3>{q_up_, q_up_mules_,
+                                 q_up_spoolers_}[static_cast<std::size_t>((up_rr_ + k) % 3)];
       Queue& Q = queues_[static_cast<std::size_t>(q)];
       if (Q.bytes.empty()) continue;
       up_rr_ = (up_rr_ + k + 1) % 3;
@@ -633,7 +715,8 @@ class Sim {
       break;
     }
     bool more = false;
-    for (int q : {q_up_, q_up_mules_, q_up_spoolers_}) more |= !queues_[static_cast<std::size_t>(q)].bytes.empty();
+    for (int q : {q_up_, q_up_mules_, q_up_spoolers_})
+      more |= !queues_[static_cast<std::size_t>(q)].bytes.empty();
     if (more) {
       master_read_pending_ = true;
       schedule(now_ + kMasterStep, 2, Ev::master_read);
@@ -642,8 +725,10 @@ class Sim {
 
   void route(int sig) {
     ++res_.stats.routed;
-    if (strict_) route_strict(sig);
-    else route_uwsgi(sig);
+    if (strict_)
+      route_strict(sig);
+    else
+      route_uwsgi(sig);
   }
 
   void drop(int sig, const std::string& target, const std::string& why) {
@@ -663,39 +748,54 @@ class Sim {
     LooseRoute r = evaluate_target_uwsgi(receiver, topo_);
     emit(EventKind::route, sig, "master", {}, receiver, std::string(loose_outcome_name(r.outcome)));
     switch (r.outcome) {
-      case LooseOutcome::worker_pool: enqueue(q_wpool_, sig, "master"); return;
+      case LooseOutcome::worker_pool:
+        enqueue(q_wpool_, sig, "master");
+        return;
       case LooseOutcome::all_workers:
         for (int i = 1; i <= topo_.workers; ++i) enqueue(worker(i).queue, sig, "master");
         return;
       case LooseOutcome::active_workers: {
         bool any = false;
         for (int i = 1; i <= topo_.workers; ++i)
-          if (worker(i).alive && !worker(i).cheaped) enqueue(worker(i).queue, sig, "master"), any = true;
+          if (worker(i).alive && !worker(i).cheaped)
+            enqueue(worker(i).queue, sig, "master"), any = true;
         if (!any) drop(sig, receiver, "silent:no active worker");
         return;
       }
-      case LooseOutcome::worker: enqueue(worker(r.index).queue, sig, "master"); return;
+      case LooseOutcome::worker:
+        enqueue(worker(r.index).queue, sig, "master");
+        return;
       case LooseOutcome::worker_slot_zero:
       case LooseOutcome::worker_out_of_bounds:
       case LooseOutcome::mule_negative:
         emit(EventKind::undefined_behaviour, sig, "master", {}, receiver,
              std::string(loose_outcome_name(r.outcome)) + (r.log.empty() ? "" : ": " + r.log));
         return;
-      case LooseOutcome::subscribed_noop: drop(sig, receiver, "silent:subscribed is a no-op"); return;
+      case LooseOutcome::subscribed_noop:
+        drop(sig, receiver, "silent:subscribed is a no-op");
+        return;
       case LooseOutcome::spooler:
-        if (topo_.spoolers == 0) drop(sig, receiver, "ebadf: " + r.log);
-        else enqueue(q_spool_, sig, "master");
+        if (topo_.spoolers == 0)
+          drop(sig, receiver, "ebadf: " + r.log);
+        else
+          enqueue(q_spool_, sig, "master");
         return;
       case LooseOutcome::all_mules:
         if (topo_.mules == 0) drop(sig, receiver, "silent:no mules");
         for (int i = 1; i <= topo_.mules; ++i) enqueue(mule(i).queue, sig, "master");
         return;
       case LooseOutcome::mule_pool:
-        if (topo_.mules == 0) drop(sig, receiver, "ebadf: " + r.log);
-        else enqueue(q_mpool_, sig, "master");
+        if (topo_.mules == 0)
+          drop(sig, receiver, "ebadf: " + r.log);
+        else
+          enqueue(q_mpool_, sig, "master");
         return;
-      case LooseOutcome::mule: enqueue(mule(r.index).queue, sig, "master"); return;
-      case LooseOutcome::farm: enqueue(farm_queue_[static_cast<std::size_t>(r.index - 1)], sig, "master"); return;
+      case LooseOutcome::mule:
+        enqueue(mule(r.index).queue, sig, "master");
+        return;
+      case LooseOutcome::farm:
+        enqueue(farm_queue_[static_cast<std::size_t>(r.index - 1)], sig, "master");
+        return;
       case LooseOutcome::mule_invalid:
       case LooseOutcome::farm_unknown_name:
       case LooseOutcome::farm_invalid_index:
@@ -721,7 +821,9 @@ class Sim {
     const Target t = std::get<Target>(parsed);
     emit(EventKind::route, sig, "master", {}, receiver, t.str());
     switch (t.kind) {
-      case TargetKind::worker_pool: enqueue(q_wpool_, sig, "master"); return;
+      case TargetKind::worker_pool:
+        enqueue(q_wpool_, sig, "master");
+        return;
       case TargetKind::all_workers:
         for (int i = 1; i <= topo_.workers; ++i)
           if (!worker(i).cheaped) enqueue(worker(i).queue, sig, "master");
@@ -729,25 +831,36 @@ class Sim {
       case TargetKind::active_workers: {
         bool any = false;
         for (int i = 1; i <= topo_.workers; ++i)
-          if (worker(i).alive && !worker(i).cheaped) enqueue(worker(i).queue, sig, "master"), any = true;
+          if (worker(i).alive && !worker(i).cheaped)
+            enqueue(worker(i).queue, sig, "master"), any = true;
         if (!any) reject(sig, receiver, "no active worker");
         return;
       }
       case TargetKind::worker:
-        if (worker(t.index).cheaped) reject(sig, receiver, "worker " + std::to_string(t.index) + " is cheaped");
-        else enqueue(worker(t.index).queue, sig, "master");
+        if (worker(t.index).cheaped)
+          reject(sig, receiver, "worker " + std::to_string(t.index) + " is cheaped");
+        else
+          enqueue(worker(t.index).queue, sig, "master");
         return;
-      case TargetKind::spooler: enqueue(q_spool_, sig, "master"); return;
+      case TargetKind::spooler:
+        enqueue(q_spool_, sig, "master");
+        return;
       case TargetKind::all_mules:
         for (int i = 1; i <= topo_.mules; ++i) enqueue(mule(i).queue, sig, "master");
         return;
-      case TargetKind::mule_pool: enqueue(q_mpool_, sig, "master"); return;
-      case TargetKind::mule: enqueue(mule(t.index).queue, sig, "master"); return;
+      case TargetKind::mule_pool:
+        enqueue(q_mpool_, sig, "master");
+        return;
+      case TargetKind::mule:
+        enqueue(mule(t.index).queue, sig, "master");
+        return;
       case TargetKind::farm_name:
         for (std::size_t f = 0; f < topo_.farms.size(); ++f)
           if (topo_.farms[f].name == t.farm) enqueue(farm_queue_[f], sig, "master");
         return;
-      case TargetKind::farm_index: enqueue(farm_queue_[static_cast<std::size_t>(t.index - 1)], sig, "master"); return;
+      case TargetKind::farm_index:
+        enqueue(farm_queue_[static_cast<std::size_t>(t.index - 1)], sig, "master");
+        return;
     }
   }
 
@@ -759,17 +872,20 @@ class Sim {
     const std::string where = t.loc.file.empty() ? std::string() : " (" + t.loc.str() + ")";
     if (t.kind == TimerKind::rb_timer) {
       if (strict_ && (t.period <= 0 || t.iterations < 0)) {
-        emit(EventKind::note, t.sig, "master", {}, {}, "strict: rb_timer needs period > 0 and iterations >= 0" + where);
+        emit(EventKind::note, t.sig, "master", {}, {},
+             "strict: rb_timer needs period > 0 and iterations >= 0" + where);
         return;
       }
       rbs_.push_back(RbTimer{t});
-      if (strict_) schedule(t.at + t.period, 0, Ev::strict_rb_timer, static_cast<int>(rbs_.size()) - 1);
+      if (strict_)
+        schedule(t.at + t.period, 0, Ev::strict_rb_timer, static_cast<int>(rbs_.size()) - 1);
       return;
     }
     KernelTimer k{t};
     if (strict_) {
       if (t.period <= 0 || t.iterations < 0) {
-        emit(EventKind::note, t.sig, "master", {}, {}, "strict: timer needs period > 0 and iterations >= 0" + where);
+        emit(EventKind::note, t.sig, "master", {}, {},
+             "strict: timer needs period > 0 and iterations >= 0" + where);
         return;
       }
       k.period = t.period;
@@ -781,10 +897,13 @@ class Sim {
     }
     // U8: whole seconds; 0 disarms; negative fails; armed at the next master check.
     k.period = (t.period / kNsPerSec) * kNsPerSec;
-    if (t.iterations != 0) emit(EventKind::note, t.sig, "master", {}, {}, "uwsgi-2.0: kernel timers have no iterations (ignored)" + where);
+    if (t.iterations != 0)
+      emit(EventKind::note, t.sig, "master", {}, {},
+           "uwsgi-2.0: kernel timers have no iterations (ignored)" + where);
     if (k.period <= 0) {
       emit(EventKind::note, t.sig, "master", {}, {},
-           t.period < 0 ? "timerfd_settime(): Invalid argument: never fires" : "period 0 disarms the timer: never fires");
+           t.period < 0 ? "timerfd_settime(): Invalid argument: never fires"
+                        : "period 0 disarms the timer: never fires");
       return;
     }
     Nanos arm = t.at == 0 ? 0 : ((t.at + kTick - 1) / kTick) * kTick;
@@ -852,8 +971,10 @@ class Sim {
         ++r.done;
         emit(EventKind::rbtimer_fire, r.src.sig, "master", {}, {}, {}, r.done);
         source_route(r.src.sig);
-        if (r.src.iterations == 0 || r.done < r.src.iterations) r.due_s = wall_s() + secs;
-        else r.active = false;
+        if (r.src.iterations == 0 || r.done < r.src.iterations)
+          r.due_s = wall_s() + secs;
+        else
+          r.active = false;
       }
     }
   }
@@ -892,7 +1013,8 @@ class Sim {
       if (!files_.count(m.src.path)) {
         // §8.1: inotify_add_watch fails silently; the monitor never fires.
         m.dead = true;
-        emit(EventKind::note, m.src.sig, "master", {}, {}, "monitored path does not exist when armed: never fires: " + m.src.path);
+        emit(EventKind::note, m.src.sig, "master", {}, {},
+             "monitored path does not exist when armed: never fires: " + m.src.path);
         continue;
       }
       m.armed = true;
@@ -965,7 +1087,9 @@ class Sim {
       p.in_request = true;
       if (!strict_) p.received = 0;
       emit(EventKind::request_start, -1, name);
-      if (r.duration >= 0) schedule(now_ + r.duration, 1, Ev::request_end, static_cast<int>(&p - procs_.data()), p.incarnation);
+      if (r.duration >= 0)
+        schedule(now_ + r.duration, 1, Ev::request_end, static_cast<int>(&p - procs_.data()),
+                 p.incarnation);
     } else if (p.in_request) {
       end_request(p);
     }
@@ -975,7 +1099,8 @@ class Sim {
     const std::string name = w.process.str();
     if (!p.alive || p.id.kind == ProcessKind::master || p.id.kind == ProcessKind::spooler ||
         (p.id.kind == ProcessKind::mule && !p.programmed)) {
-      emit(EventKind::note, -1, name, {}, {}, "signal_wait needs a running worker or programmed mule");
+      emit(EventKind::note, -1, name, {}, {},
+           "signal_wait needs a running worker or programmed mule");
       return;
     }
     if (p.id.kind == ProcessKind::worker && !p.in_request) {
@@ -985,13 +1110,16 @@ class Sim {
       emit(EventKind::request_start, -1, name, {}, {}, "implicit (signal_wait)");
     }
     p.waiting = w.sig ? std::optional<int>(*w.sig) : std::nullopt;
-    if (w.sig) emit(EventKind::wait_enter, -1, name, {}, {}, {}, static_cast<std::int64_t>(*w.sig));
-    else emit(EventKind::wait_enter, -1, name);
+    if (w.sig)
+      emit(EventKind::wait_enter, -1, name, {}, {}, {}, static_cast<std::int64_t>(*w.sig));
+    else
+      emit(EventKind::wait_enter, -1, name);
     ready_soon(p);
   }
   void do_action(const ReceivedAction& r) {
     Proc& p = proc_of(r.process);
-    emit(EventKind::received, -1, r.process.str(), {}, {}, {}, static_cast<std::int64_t>(p.received));
+    emit(EventKind::received, -1, r.process.str(), {}, {}, {},
+         static_cast<std::int64_t>(p.received));
   }
   void do_action(const TouchAction& t) { touch(t.path); }
   void do_action(const LifecycleAction& l) { lifecycle(l); }
@@ -1005,21 +1133,41 @@ class Sim {
 
   void dispatch(const Event& e) {
     switch (e.kind) {
-      case Ev::action: action(e.a); break;
-      case Ev::master_read: on_master_read(); break;
-      case Ev::queue_ready: on_queue_ready(e.a); break;
-      case Ev::proc_ready: on_proc_ready(e.a); break;
-      case Ev::handler_end: on_handler_end(e.a, e.b); break;
+      case Ev::action:
+        action(e.a);
+        break;
+      case Ev::master_read:
+        on_master_read();
+        break;
+      case Ev::queue_ready:
+        on_queue_ready(e.a);
+        break;
+      case Ev::proc_ready:
+        on_proc_ready(e.a);
+        break;
+      case Ev::handler_end:
+        on_handler_end(e.a, e.b);
+        break;
       case Ev::request_end: {
         Proc& p = procs_[static_cast<std::size_t>(e.a)];
         if (p.incarnation == e.b && p.in_request && !p.implicit_request) end_request(p);
         break;
       }
-      case Ev::respawn: on_respawn(e.a); break;
-      case Ev::tick: on_tick(); break;
-      case Ev::kernel_timer: on_kernel_timer(e.a); break;
-      case Ev::strict_rb_timer: on_strict_rb_timer(e.a); break;
-      case Ev::monitor_batch: on_monitor_batch(); break;
+      case Ev::respawn:
+        on_respawn(e.a);
+        break;
+      case Ev::tick:
+        on_tick();
+        break;
+      case Ev::kernel_timer:
+        on_kernel_timer(e.a);
+        break;
+      case Ev::strict_rb_timer:
+        on_strict_rb_timer(e.a);
+        break;
+      case Ev::monitor_batch:
+        on_monitor_batch();
+        break;
     }
   }
 
@@ -1040,7 +1188,8 @@ class Sim {
   std::vector<int> worker_index_, mule_index_, spooler_index_, farm_queue_;
   std::vector<Row> rows_;
   std::array<std::string, 256> last_receiver_;
-  int q_up_ = 0, q_up_mules_ = 0, q_up_spoolers_ = 0, q_wpool_ = 0, q_mpool_ = 0, q_spool_ = 0, q_waiters_ = 0;
+  int q_up_ = 0, q_up_mules_ = 0, q_up_spoolers_ = 0, q_wpool_ = 0, q_mpool_ = 0, q_spool_ = 0,
+      q_waiters_ = 0;
   int up_rr_ = 0;
   bool master_read_pending_ = false;
   bool need_ticks_ = false;

@@ -33,7 +33,8 @@ TEST(CronMatch, EveryNIsModulo) {
   EXPECT_TRUE(cron_matches(cron(-15, -1, -1, -1, -1), t, Profile::uwsgi_2_0));
   t.minute = 50;
   EXPECT_FALSE(cron_matches(cron(-15, -1, -1, -1, -1), t, Profile::uwsgi_2_0));
-  EXPECT_TRUE(cron_matches(cron(-1, -1, -2, -3, -1), CivilTime{0, 0, 6, 3, 5}, Profile::strict));  // day 6, month 3
+  EXPECT_TRUE(cron_matches(cron(-1, -1, -2, -3, -1), CivilTime{0, 0, 6, 3, 5},
+                           Profile::strict));  // day 6, month 3
 }
 
 TEST(CronMatch, WeekdaySevenIsSunday) {
@@ -51,8 +52,10 @@ TEST(CronMatch, DayWeekdayOrDiffersByProfile) {
   EXPECT_FALSE(cron_matches(cron(0, 0, 15, -1, -2), tuesday_1st, Profile::uwsgi_2_0));
   EXPECT_TRUE(cron_matches(cron(0, 0, 15, -1, -2), tuesday_1st, Profile::strict));
   // Out-of-range values never match.
-  EXPECT_FALSE(cron_matches(cron(60, -1, -1, -1, -1), CivilTime{0, 0, 1, 1, 2}, Profile::uwsgi_2_0));
-  EXPECT_FALSE(cron_matches(cron(-1, -1, -1, 13, -1), CivilTime{0, 0, 1, 1, 2}, Profile::uwsgi_2_0));
+  EXPECT_FALSE(
+      cron_matches(cron(60, -1, -1, -1, -1), CivilTime{0, 0, 1, 1, 2}, Profile::uwsgi_2_0));
+  EXPECT_FALSE(
+      cron_matches(cron(-1, -1, -1, 13, -1), CivilTime{0, 0, 1, 1, 2}, Profile::uwsgi_2_0));
 }
 
 }  // namespace sigh::sim

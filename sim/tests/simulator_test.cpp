@@ -24,7 +24,8 @@ void reg(Scenario& s, int sig, std::string target, ProcessId by = ProcessId::mas
 }
 
 void raise(Scenario& s, Nanos at, int sig, int from, int count = 1) {
-  s.script.push_back({{}, at, RaiseAction{static_cast<SignalNumber>(sig), ProcessId::worker(from), count}});
+  s.script.push_back(
+      {{}, at, RaiseAction{static_cast<SignalNumber>(sig), ProcessId::worker(from), count}});
 }
 
 int count(const Trace& t, EventKind k, int sig = -1, const std::string& proc = "") {

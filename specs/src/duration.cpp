@@ -23,19 +23,28 @@ std::optional<Nanos> parse_duration(std::string_view s, std::string* why, bool a
   std::string_view num = s.substr(0, i), unit = s.substr(i);
   if (num.empty()) return fail("a duration starts with a number, e.g. 1.5s or 250ms");
   Nanos scale = 0;
-  if (unit.empty() || unit == "s") scale = kNsPerSec;
-  else if (unit == "ms") scale = kNsPerMs;
-  else if (unit == "us") scale = kNsPerUs;
-  else if (unit == "ns") scale = 1;
-  else if (unit == "m") scale = 60 * kNsPerSec;
-  else if (unit == "h") scale = 3600 * kNsPerSec;
-  else if (unit == "d") scale = 86400 * kNsPerSec;
-  else return fail("unknown unit (use ns, us, ms, s, m, h or d)");
+  if (unit.empty() || unit == "s")
+    scale = kNsPerSec;
+  else if (unit == "ms")
+    scale = kNsPerMs;
+  else if (unit == "us")
+    scale = kNsPerUs;
+  else if (unit == "ns")
+    scale = 1;
+  else if (unit == "m")
+    scale = 60 * kNsPerSec;
+  else if (unit == "h")
+    scale = 3600 * kNsPerSec;
+  else if (unit == "d")
+    scale = 86400 * kNsPerSec;
+  else
+    return fail("unknown unit (use ns, us, ms, s, m, h or d)");
   // Exact decimal: integer part * scale + fraction digits scaled down.
   std::size_t dot = num.find('.');
   if (dot != std::string_view::npos && num.find('.', dot + 1) != std::string_view::npos)
     return fail("more than one decimal point");
-  std::string_view ip = num.substr(0, dot), fp = dot == std::string_view::npos ? "" : num.substr(dot + 1);
+  std::string_view ip = num.substr(0, dot),
+                   fp = dot == std::string_view::npos ? "" : num.substr(dot + 1);
   if (ip.empty() && fp.empty()) return fail("a duration needs digits");
   const Nanos max = std::numeric_limits<Nanos>::max() / 10;
   Nanos whole = 0;

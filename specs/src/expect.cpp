@@ -32,7 +32,8 @@ bool event_matches(const EventFilter& f, const TraceEvent& e) {
   if (f.sig && e.sig != f.sig) return false;
   if (!f.proc.empty() && !glob_match(f.proc, e.proc)) return false;
   if (!f.queue.empty() && !glob_match(f.queue, e.queue)) return false;
-  if (!f.detail_contains.empty() && e.detail.find(f.detail_contains) == std::string::npos) return false;
+  if (!f.detail_contains.empty() && e.detail.find(f.detail_contains) == std::string::npos)
+    return false;
   if (f.value && e.value != f.value) return false;
   if (e.t < f.from || e.t >= f.until) return false;
   return true;
@@ -43,11 +44,13 @@ namespace {
 std::string describe(const Expectation& x) {
   std::string s = x.form + " {";
   std::string sep;
-  if (x.filter.kind && x.form == "event") s += sep + "kind " + std::string(event_kind_name(*x.filter.kind)), sep = ", ";
+  if (x.filter.kind && x.form == "event")
+    s += sep + "kind " + std::string(event_kind_name(*x.filter.kind)), sep = ", ";
   if (x.filter.sig) s += sep + "signal " + std::to_string(*x.filter.sig), sep = ", ";
   if (!x.filter.proc.empty()) s += sep + "by " + x.filter.proc, sep = ", ";
   if (!x.filter.queue.empty()) s += sep + "queue " + x.filter.queue, sep = ", ";
-  if (!x.filter.detail_contains.empty()) s += sep + "detail ~ \"" + x.filter.detail_contains + "\"", sep = ", ";
+  if (!x.filter.detail_contains.empty())
+    s += sep + "detail ~ \"" + x.filter.detail_contains + "\"", sep = ", ";
   return s + "}";
 }
 
@@ -59,10 +62,13 @@ std::string seq_str(const std::vector<std::int64_t>& v) {
 
 }  // namespace
 
-std::vector<ExpectationResult> check_expectations(const Scenario& s, Profile profile, const Trace& t) {
+std::vector<ExpectationResult> check_expectations(const Scenario& s, Profile profile,
+                                                  const Trace& t) {
   std::vector<ExpectationResult> out;
   for (const auto& x : s.expectations) {
-    if (!x.profiles.empty() && std::find(x.profiles.begin(), x.profiles.end(), profile) == x.profiles.end()) continue;
+    if (!x.profiles.empty() &&
+        std::find(x.profiles.begin(), x.profiles.end(), profile) == x.profiles.end())
+      continue;
     ExpectationResult r;
     r.expectation = &x;
     std::vector<const TraceEvent*> matched;
@@ -72,10 +78,12 @@ std::vector<ExpectationResult> check_expectations(const Scenario& s, Profile pro
       auto n = static_cast<std::int64_t>(matched.size());
       bool ok = (!x.exact || n == *x.exact) && (!x.min || n >= *x.min) && (!x.max || n <= *x.max);
       std::string want;
-      if (x.exact) want = "== " + std::to_string(*x.exact);
+      if (x.exact)
+        want = "== " + std::to_string(*x.exact);
       else {
         if (x.min) want += ">= " + std::to_string(*x.min);
-        if (x.max) want += std::string(want.empty() ? "" : " and ") + "<= " + std::to_string(*x.max);
+        if (x.max)
+          want += std::string(want.empty() ? "" : " and ") + "<= " + std::to_string(*x.max);
       }
       r.ok = ok;
       r.message = "expected " + describe(x) + " count " + want + ", observed " + std::to_string(n);
@@ -96,13 +104,15 @@ std::vector<ExpectationResult> check_expectations(const Scenario& s, Profile pro
       for (const TraceEvent* e : matched)
         got.push_back(x.sequence_uses_value ? e->value.value_or(INT64_MIN) : e->sig.value_or(-1));
       r.ok = got == x.sequence;
-      r.message = "expected " + describe(x) + " sequence " + seq_str(x.sequence) + ", observed " + seq_str(got);
+      r.message = "expected " + describe(x) + " sequence " + seq_str(x.sequence) + ", observed " +
+                  seq_str(got);
       if (!r.ok) {
         std::size_t i = 0;
         while (i < got.size() && i < x.sequence.size() && got[i] == x.sequence[i]) ++i;
         r.message += " (first difference at index " + std::to_string(i) + ")";
         std::size_t lo = i >= 3 ? i - 3 : 0;
-        for (std::size_t k = lo; k < matched.size() && k < i + 4; ++k) r.evidence.push_back(*matched[k]);
+        for (std::size_t k = lo; k < matched.size() && k < i + 4; ++k)
+          r.evidence.push_back(*matched[k]);
       }
     }
     out.push_back(std::move(r));

@@ -45,14 +45,17 @@ class Loader {
   }
 
   void expect_map(const YAML::Node& n, const char* what) const {
-    if (!n.IsMap()) fail(n, std::string(what) + " must be a mapping (key: value)", "see specs/FORMAT.md");
+    if (!n.IsMap())
+      fail(n, std::string(what) + " must be a mapping (key: value)", "see specs/FORMAT.md");
   }
 
-  void check_keys(const YAML::Node& n, const char* what, std::initializer_list<const char*> allowed) const {
+  void check_keys(const YAML::Node& n, const char* what,
+                  std::initializer_list<const char*> allowed) const {
     expect_map(n, what);
     for (const auto& kv : n) {
       std::string key = kv.first.Scalar();
-      bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
+      bool ok =
+          std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
       if (!ok) {
         std::string list;
         for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -74,20 +77,23 @@ class Loader {
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
     if (i == s.size()) fail(n, std::string(what) + " must be an integer, got \"" + s + "\"");
     for (; i < s.size(); ++i) {
-      if (s[i] < '0' || s[i] > '9') fail(n, std::string(what) + " must be an integer, got \"" + s + "\"");
+      if (s[i] < '0' || s[i] > '9')
+        fail(n, std::string(what) + " must be an integer, got \"" + s + "\"");
       v = v * 10 + (s[i] - '0');
       if (v > 1'000'000'000'000LL) fail(n, std::string(what) + " is too large");
     }
     if (neg) v = -v;
     if (v < lo || v > hi)
-      fail(n, std::string(what) + " must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + s);
+      fail(n, std::string(what) + " must be " + std::to_string(lo) + ".." + std::to_string(hi) +
+                  ", got " + s);
     return v;
   }
 
   SignalNumber signal(const YAML::Node& n) const {
     auto v = integer(n, "signal", -1'000'000, 1'000'000);
     auto s = checked_signal_number(v);
-    if (!s) fail(n, "signal " + std::to_string(v) + " is outside 0..255", "uWSGI signals are one byte");
+    if (!s)
+      fail(n, "signal " + std::to_string(v) + " is outside 0..255", "uWSGI signals are one byte");
     return *s;
   }
 
@@ -101,24 +107,31 @@ class Loader {
   Nanos duration(const YAML::Node& n, const char* what, bool allow_negative = false) const {
     std::string why;
     auto d = parse_duration(scalar(n, what), &why, allow_negative);
-    if (!d) fail(n, std::string(what) + ": " + why, "durations look like 1.5s, 250ms, 3m or a number of seconds");
+    if (!d)
+      fail(n, std::string(what) + ": " + why,
+           "durations look like 1.5s, 250ms, 3m or a number of seconds");
     return *d;
   }
 
   ProcessId process(const YAML::Node& n, const char* what) const {
     std::string s = scalar(n, what);
     auto p = ProcessId::parse(s);
-    if (!p) fail(n, std::string(what) + ": \"" + s + "\" is not a process", "use master, workerN, muleN or spoolerN");
+    if (!p)
+      fail(n, std::string(what) + ": \"" + s + "\" is not a process",
+           "use master, workerN, muleN or spoolerN");
     bool exists = p->kind == ProcessKind::master ||
                   (p->kind == ProcessKind::worker && p->index <= sc.topology.workers) ||
                   (p->kind == ProcessKind::mule && p->index <= sc.topology.mules) ||
                   (p->kind == ProcessKind::spooler && p->index <= sc.topology.spoolers);
-    if (!exists) fail(n, std::string(what) + ": " + s + " does not exist in this topology", topology_summary());
+    if (!exists)
+      fail(n, std::string(what) + ": " + s + " does not exist in this topology",
+           topology_summary());
     return *p;
   }
 
   std::string topology_summary() const {
-    return "topology: workers=" + std::to_string(sc.topology.workers) + ", mules=" + std::to_string(sc.topology.mules) +
+    return "topology: workers=" + std::to_string(sc.topology.workers) +
+           ", mules=" + std::to_string(sc.topology.mules) +
            ", spoolers=" + std::to_string(sc.topology.spoolers);
   }
 
@@ -130,32 +143,40 @@ class Loader {
 
   std::vector<Profile> profiles(const YAML::Node& n) const {
     std::vector<Profile> out;
-    if (n.IsScalar()) out.push_back(profile(n));
+    if (n.IsScalar())
+      out.push_back(profile(n));
     else if (n.IsSequence())
       for (const auto& p : n) out.push_back(profile(p));
-    else fail(n, "profiles must be a list, e.g. [strict, uwsgi-2.0]");
+    else
+      fail(n, "profiles must be a list, e.g. [strict, uwsgi-2.0]");
     if (out.empty()) fail(n, "profiles must name at least one profile");
     return out;
   }
 
   void topology(const YAML::Node& n) {
-    check_keys(n, "topology", {"workers", "cheaper", "mules", "programmed_mules", "farms", "spoolers", "lazy_apps",
-                               "queue_capacity"});
+    check_keys(n, "topology",
+               {"workers", "cheaper", "mules", "programmed_mules", "farms", "spoolers", "lazy_apps",
+                "queue_capacity"});
     Topology& t = sc.topology;
-    if (n["workers"]) t.workers = static_cast<int>(integer(n["workers"], "workers", -1'000'000, 1'000'000));
+    if (n["workers"])
+      t.workers = static_cast<int>(integer(n["workers"], "workers", -1'000'000, 1'000'000));
     if (n["mules"]) t.mules = static_cast<int>(integer(n["mules"], "mules", -1'000'000, 1'000'000));
-    if (n["spoolers"]) t.spoolers = static_cast<int>(integer(n["spoolers"], "spoolers", -1'000'000, 1'000'000));
+    if (n["spoolers"])
+      t.spoolers = static_cast<int>(integer(n["spoolers"], "spoolers", -1'000'000, 1'000'000));
     if (n["queue_capacity"])
-      t.queue_capacity = static_cast<int>(integer(n["queue_capacity"], "queue_capacity", -1'000'000, 1'000'000'000));
+      t.queue_capacity = static_cast<int>(
+          integer(n["queue_capacity"], "queue_capacity", -1'000'000, 1'000'000'000));
     if (n["lazy_apps"]) t.lazy_apps = boolean(n["lazy_apps"], "lazy_apps");
     if (auto c = n["cheaper"]) {
       check_keys(c, "cheaper", {"initial"});
       if (!c["initial"]) fail(c, "cheaper needs initial: N");
-      t.cheaper_initial = static_cast<int>(integer(c["initial"], "cheaper.initial", -1'000'000, 1'000'000));
+      t.cheaper_initial =
+          static_cast<int>(integer(c["initial"], "cheaper.initial", -1'000'000, 1'000'000));
     }
     if (auto pm = n["programmed_mules"]) {
       if (!pm.IsSequence()) fail(pm, "programmed_mules must be a list of mule ids");
-      for (const auto& m : pm) t.programmed_mules.push_back(static_cast<int>(integer(m, "mule id", 1, 256)));
+      for (const auto& m : pm)
+        t.programmed_mules.push_back(static_cast<int>(integer(m, "mule id", 1, 256)));
     }
     if (auto fs = n["farms"]) {
       if (!fs.IsSequence()) fail(fs, "farms must be a list of {name, mules}");
@@ -164,7 +185,8 @@ class Loader {
         if (!f["name"] || !f["mules"]) fail(f, "a farm needs name and mules");
         Farm farm{scalar(f["name"], "farm name"), {}};
         if (!f["mules"].IsSequence()) fail(f["mules"], "farm mules must be a list of mule ids");
-        for (const auto& m : f["mules"]) farm.mules.push_back(static_cast<int>(integer(m, "mule id", -1'000'000, 1'000'000)));
+        for (const auto& m : f["mules"])
+          farm.mules.push_back(static_cast<int>(integer(m, "mule id", -1'000'000, 1'000'000)));
         t.farms.push_back(std::move(farm));
       }
     }
@@ -172,14 +194,16 @@ class Loader {
   }
 
   Registration registration(const YAML::Node& n) const {
-    check_keys(n, "registration", {"signal", "target", "by", "handler_duration", "unchecked", "crash"});
+    check_keys(n, "registration",
+               {"signal", "target", "by", "handler_duration", "unchecked", "crash"});
     Registration r;
     r.loc = loc(n);
     if (!n["signal"]) fail(n, "a registration needs signal:");
     r.sig = signal(n["signal"]);
     if (n["target"]) r.target = n["target"].IsNull() ? "" : scalar(n["target"], "target");
     if (n["by"]) r.by = process(n["by"], "by");
-    if (n["handler_duration"]) r.handler_duration = duration(n["handler_duration"], "handler_duration");
+    if (n["handler_duration"])
+      r.handler_duration = duration(n["handler_duration"], "handler_duration");
     if (n["unchecked"]) r.unchecked = boolean(n["unchecked"], "unchecked");
     if (n["crash"]) r.crash_in_handler = boolean(n["crash"], "crash");
     if (!r.unchecked) {
@@ -218,7 +242,8 @@ class Loader {
   void crons(const YAML::Node& list) {
     if (!list.IsSequence()) fail(list, "crons must be a list");
     for (const auto& n : list) {
-      check_keys(n, "cron", {"signal", "minute", "hour", "day", "month", "weekday", "iterations", "at"});
+      check_keys(n, "cron",
+                 {"signal", "minute", "hour", "day", "month", "weekday", "iterations", "at"});
       if (!n["signal"]) fail(n, "a cron needs signal:");
       CronSource c;
       c.loc = loc(n);
@@ -246,7 +271,8 @@ class Loader {
       m.loc = loc(n);
       m.sig = signal(n["signal"]);
       m.path = scalar(n["path"], "path");
-      if (m.path.empty() || m.path.front() != '/') fail(n["path"], "monitor paths are absolute, e.g. /app/reload");
+      if (m.path.empty() || m.path.front() != '/')
+        fail(n["path"], "monitor paths are absolute, e.g. /app/reload");
       m.iterations = iterations(n);
       if (n["at"]) m.at = duration(n["at"], "at");
       sc.monitors.push_back(m);
@@ -259,16 +285,22 @@ class Loader {
     a.loc = loc(n);
     if (!n["at"]) fail(n, "every script entry needs at:", "e.g. {at: 1s, raise: 1, from: worker1}");
     a.at = duration(n["at"], "at");
-    if (a.at > sc.duration) fail(n["at"], "at is after the end of the run (duration " + format_duration(sc.duration) + ")");
-    const char* kinds[] = {"raise", "request", "wait", "received", "touch", "cheap", "spawn", "kill", "crash",
-                           "clock_step", "register", "unregister"};
+    if (a.at > sc.duration)
+      fail(n["at"],
+           "at is after the end of the run (duration " + format_duration(sc.duration) + ")");
+    const char* kinds[] = {"raise", "request", "wait",  "received",   "touch",    "cheap",
+                           "spawn", "kill",    "crash", "clock_step", "register", "unregister"};
     std::string kind;
     for (const char* k : kinds)
       if (n[k]) {
-        if (!kind.empty()) fail(n, "one action per script entry (found " + kind + " and " + k + ")");
+        if (!kind.empty())
+          fail(n, "one action per script entry (found " + kind + " and " + k + ")");
         kind = k;
       }
-    if (kind.empty()) fail(n, "script entry has no action", "actions: raise, request, wait, received, touch, cheap, spawn, kill, crash, clock_step, register, unregister");
+    if (kind.empty())
+      fail(n, "script entry has no action",
+           "actions: raise, request, wait, received, touch, cheap, spawn, kill, crash, clock_step, "
+           "register, unregister");
     if (kind == "raise") {
       check_keys(n, "raise entry", {"at", "raise", "from", "count"});
       RaiseAction r;
@@ -281,7 +313,8 @@ class Loader {
       check_keys(n, "request entry", {"at", "request", "worker", "duration"});
       RequestAction r;
       std::string what = scalar(n["request"], "request");
-      if (what != "start" && what != "finish") fail(n["request"], "request must be start or finish");
+      if (what != "start" && what != "finish")
+        fail(n["request"], "request must be start or finish");
       r.start = what == "start";
       if (!n["worker"]) fail(n, "request needs worker: N");
       r.worker = static_cast<int>(integer(n["worker"], "worker", 1, sc.topology.workers));
@@ -307,12 +340,13 @@ class Loader {
     } else if (kind == "cheap" || kind == "spawn" || kind == "kill" || kind == "crash") {
       check_keys(n, "lifecycle entry", {"at", "cheap", "spawn", "kill", "crash"});
       LifecycleAction l;
-      l.kind = kind == "cheap" ? LifecycleAction::cheap
+      l.kind = kind == "cheap"   ? LifecycleAction::cheap
                : kind == "spawn" ? LifecycleAction::spawn
                : kind == "kill"  ? LifecycleAction::kill
                                  : LifecycleAction::crash;
       l.process = process(n[kind], kind.c_str());
-      if ((l.kind == LifecycleAction::cheap || l.kind == LifecycleAction::spawn) && l.process.kind != ProcessKind::worker)
+      if ((l.kind == LifecycleAction::cheap || l.kind == LifecycleAction::spawn) &&
+          l.process.kind != ProcessKind::worker)
         fail(n[kind], kind + " applies to workers only");
       a.body = l;
     } else if (kind == "clock_step") {
@@ -335,7 +369,8 @@ class Loader {
     expect_map(n, "expectation");
     Expectation e;
     e.loc = loc(n);
-    const char* forms[] = {"handled", "never", "once", "dropped", "rejected", "event", "order", "wait", "received"};
+    const char* forms[] = {"handled", "never", "once", "dropped", "rejected",
+                           "event",   "order", "wait", "received"};
     YAML::Node body;
     for (const auto& kv : n) {
       std::string key = kv.first.Scalar();
@@ -343,29 +378,36 @@ class Loader {
         e.profiles = profiles(kv.second);
         continue;
       }
-      bool known = std::any_of(std::begin(forms), std::end(forms), [&](const char* f) { return key == f; });
+      bool known =
+          std::any_of(std::begin(forms), std::end(forms), [&](const char* f) { return key == f; });
       if (!known)
         fail(kv.first, "unknown expectation \"" + key + "\"",
-             "forms: handled, never, once, dropped, rejected, event, order, wait, received (plus profile:)");
-      if (!e.form.empty()) fail(kv.first, "one expectation per list item (found " + e.form + " and " + key + ")");
+             "forms: handled, never, once, dropped, rejected, event, order, wait, received (plus "
+             "profile:)");
+      if (!e.form.empty())
+        fail(kv.first, "one expectation per list item (found " + e.form + " and " + key + ")");
       e.form = key;
       body = kv.second;
     }
-    if (e.form.empty()) fail(n, "expectation has no form", "e.g. handled: {signal: 1, by: worker1, count: 3}");
+    if (e.form.empty())
+      fail(n, "expectation has no form", "e.g. handled: {signal: 1, by: worker1, count: 3}");
     for (Profile p : e.profiles)
       if (!sc.holds_under(p))
-        fail(n["profile"], "expectation for profile " + std::string(profile_name(p)) + ", which the scenario does not name",
+        fail(n["profile"],
+             "expectation for profile " + std::string(profile_name(p)) +
+                 ", which the scenario does not name",
              "add it to profiles:");
     check_keys(body, e.form.c_str(),
-               {"signal", "by", "count", "min", "max", "reason", "kind", "queue", "detail", "value", "from", "until",
-                "signals", "returns", "values"});
+               {"signal", "by", "count", "min", "max", "reason", "kind", "queue", "detail", "value",
+                "from", "until", "signals", "returns", "values"});
     EventFilter& f = e.filter;
     if (body["signal"]) f.sig = signal(body["signal"]);
     if (body["by"]) f.proc = scalar(body["by"], "by");
     if (body["queue"]) f.queue = scalar(body["queue"], "queue");
     if (body["detail"]) f.detail_contains = scalar(body["detail"], "detail");
     if (body["reason"]) f.detail_contains = scalar(body["reason"], "reason");
-    if (body["value"]) f.value = integer(body["value"], "value", -1'000'000'000'000LL, 1'000'000'000'000LL);
+    if (body["value"])
+      f.value = integer(body["value"], "value", -1'000'000'000'000LL, 1'000'000'000'000LL);
     if (body["from"]) f.from = duration(body["from"], "from");
     if (body["until"]) f.until = duration(body["until"], "until");
     auto count_fields = [&] {
@@ -396,9 +438,12 @@ class Loader {
       f.kind = EventKind::reject;
       count_fields();
     } else if (e.form == "event") {
-      if (!body["kind"]) fail(body, "event needs kind: (a trace event kind, e.g. undefined-behaviour)");
+      if (!body["kind"])
+        fail(body, "event needs kind: (a trace event kind, e.g. undefined-behaviour)");
       auto k = parse_event_kind(scalar(body["kind"], "kind"));
-      if (!k) fail(body["kind"], "unknown event kind \"" + body["kind"].Scalar() + "\"", "see specs/include/sigharness/trace.h");
+      if (!k)
+        fail(body["kind"], "unknown event kind \"" + body["kind"].Scalar() + "\"",
+             "see specs/include/sigharness/trace.h");
       f.kind = *k;
       count_fields();
     } else if (e.form == "order") {
@@ -419,9 +464,12 @@ class Loader {
     std::string s = scalar(n, "wall_start");
     int y, mo, d, h, mi, se;
     char z = 0;
-    if (s.size() != 20 || std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 || z != 'Z')
+    if (s.size() != 20 ||
+        std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 ||
+        z != 'Z')
       fail(n, "wall_start must look like 2030-01-01T00:00:00Z (UTC)");
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        se > 60)
       fail(n, "wall_start has a field out of range");
     // Days from civil (proleptic Gregorian), no dependence on TZ.
     int yy = y - (mo <= 2);
@@ -435,9 +483,10 @@ class Loader {
 
   void load(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) fail(root, "the scenario file is empty");
-    check_keys(root, "scenario", {"name", "description", "profiles", "not_applicable", "topology", "duration",
-                                  "wall_start", "files", "registrations", "timers", "crons", "monitors", "script",
-                                  "expect"});
+    check_keys(
+        root, "scenario",
+        {"name", "description", "profiles", "not_applicable", "topology", "duration", "wall_start",
+         "files", "registrations", "timers", "crons", "monitors", "script", "expect"});
     if (!root["name"]) fail(root, "a scenario needs name:");
     sc.name = scalar(root["name"], "name");
     if (sc.name.empty() || !std::all_of(sc.name.begin(), sc.name.end(), [](char c) {
@@ -445,7 +494,8 @@ class Loader {
         }))
       fail(root["name"], "name must be [a-z0-9-]+");
     if (root["description"]) sc.description = scalar(root["description"], "description");
-    if (!root["profiles"]) fail(root, "a scenario needs profiles: [strict, uwsgi-2.0] (the profiles it holds under)");
+    if (!root["profiles"])
+      fail(root, "a scenario needs profiles: [strict, uwsgi-2.0] (the profiles it holds under)");
     sc.profiles = profiles(root["profiles"]);
     if (auto na = root["not_applicable"]) {
       check_keys(na, "not_applicable", {"sim", "real", "uwsgi"});
@@ -475,7 +525,8 @@ class Loader {
     if (auto script = root["script"]) {
       if (!script.IsSequence()) fail(script, "script must be a list of timed actions");
       for (const auto& a : script) sc.script.push_back(action(a));
-      std::stable_sort(sc.script.begin(), sc.script.end(), [](const Action& a, const Action& b) { return a.at < b.at; });
+      std::stable_sort(sc.script.begin(), sc.script.end(),
+                       [](const Action& a, const Action& b) { return a.at < b.at; });
     }
     if (auto ex = root["expect"]) {
       if (!ex.IsSequence()) fail(ex, "expect must be a list");
@@ -500,8 +551,10 @@ ScenarioOrError load_scenario_string(const std::string& yaml, const std::string&
   } catch (const Fail& f) {
     return f.error;
   } catch (const YAML::Exception& e) {
-    SourceLoc l{filename, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};
-    return SpecError{l, "invalid YAML: " + e.msg, "check indentation, quotes and brackets around this place"};
+    SourceLoc l{filename, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    return SpecError{l, "invalid YAML: " + e.msg,
+                     "check indentation, quotes and brackets around this place"};
   } catch (const std::exception& e) {
     return SpecError{{filename, 0, 0}, std::string("cannot load scenario: ") + e.what(), ""};
   }

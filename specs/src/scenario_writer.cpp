@@ -12,24 +12,28 @@ namespace {
 std::string q(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
+    if (c == '"' || c == '\\')
+      out += '\\', out += static_cast<char>(c);
     else if (c < 0x20 || c >= 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       out += buf;
-    } else out += static_cast<char>(c);
+    } else
+      out += static_cast<char>(c);
   }
   return out + "\"";
 }
 
 std::string profiles_str(const std::vector<Profile>& ps) {
   std::string s = "[";
-  for (std::size_t i = 0; i < ps.size(); ++i) s += (i ? ", " : "") + std::string(profile_name(ps[i]));
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    s += (i ? ", " : "") + std::string(profile_name(ps[i]));
   return s + "]";
 }
 
 std::string registration_str(const Registration& r) {
-  std::string s = "{signal: " + std::to_string(r.sig) + ", target: " + q(r.target) + ", by: " + r.by.str();
+  std::string s =
+      "{signal: " + std::to_string(r.sig) + ", target: " + q(r.target) + ", by: " + r.by.str();
   if (r.handler_duration) s += ", handler_duration: " + format_duration(r.handler_duration);
   if (r.unchecked) s += ", unchecked: true";
   if (r.crash_in_handler) s += ", crash: true";
@@ -51,9 +55,10 @@ std::string wall_str(std::int64_t t) {
   std::int64_t m = mp + (mp < 10 ? 3 : -9);
   y += m <= 2;
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),
+                static_cast<long long>(rem % 60));
   return buf;
 }
 
@@ -70,18 +75,21 @@ std::string scenario_to_yaml(const Scenario& s) {
   }
   const Topology& t = s.topology;
   y += "topology:\n  workers: " + std::to_string(t.workers) + "\n";
-  if (t.cheaper_initial >= 0) y += "  cheaper: {initial: " + std::to_string(t.cheaper_initial) + "}\n";
+  if (t.cheaper_initial >= 0)
+    y += "  cheaper: {initial: " + std::to_string(t.cheaper_initial) + "}\n";
   if (t.mules) y += "  mules: " + std::to_string(t.mules) + "\n";
   if (!t.programmed_mules.empty()) {
     y += "  programmed_mules: [";
-    for (std::size_t i = 0; i < t.programmed_mules.size(); ++i) y += (i ? ", " : "") + std::to_string(t.programmed_mules[i]);
+    for (std::size_t i = 0; i < t.programmed_mules.size(); ++i)
+      y += (i ? ", " : "") + std::to_string(t.programmed_mules[i]);
     y += "]\n";
   }
   if (!t.farms.empty()) {
     y += "  farms:\n";
     for (const auto& f : t.farms) {
       y += "    - {name: " + q(f.name) + ", mules: [";
-      for (std::size_t i = 0; i < f.mules.size(); ++i) y += (i ? ", " : "") + std::to_string(f.mules[i]);
+      for (std::size_t i = 0; i < f.mules.size(); ++i)
+        y += (i ? ", " : "") + std::to_string(f.mules[i]);
       y += "]}\n";
     }
   }
@@ -102,22 +110,25 @@ std::string scenario_to_yaml(const Scenario& s) {
     y += "timers:\n";
     for (const auto& tm : s.timers)
       y += "  - {signal: " + std::to_string(tm.sig) + ", period: " + format_duration(tm.period) +
-           (tm.kind == TimerKind::rb_timer ? ", rb: true" : "") + ", iterations: " + std::to_string(tm.iterations) +
-           ", at: " + format_duration(tm.at) + "}\n";
+           (tm.kind == TimerKind::rb_timer ? ", rb: true" : "") +
+           ", iterations: " + std::to_string(tm.iterations) + ", at: " + format_duration(tm.at) +
+           "}\n";
   }
   if (!s.crons.empty()) {
     y += "crons:\n";
     for (const auto& c : s.crons)
-      y += "  - {signal: " + std::to_string(c.sig) + ", minute: " + std::to_string(c.minute) + ", hour: " +
-           std::to_string(c.hour) + ", day: " + std::to_string(c.day) + ", month: " + std::to_string(c.month) +
-           ", weekday: " + std::to_string(c.weekday) + ", iterations: " + std::to_string(c.iterations) +
-           ", at: " + format_duration(c.at) + "}\n";
+      y += "  - {signal: " + std::to_string(c.sig) + ", minute: " + std::to_string(c.minute) +
+           ", hour: " + std::to_string(c.hour) + ", day: " + std::to_string(c.day) +
+           ", month: " + std::to_string(c.month) + ", weekday: " + std::to_string(c.weekday) +
+           ", iterations: " + std::to_string(c.iterations) + ", at: " + format_duration(c.at) +
+           "}\n";
   }
   if (!s.monitors.empty()) {
     y += "monitors:\n";
     for (const auto& m : s.monitors)
-      y += "  - {signal: " + std::to_string(m.sig) + ", path: " + q(m.path) + ", iterations: " +
-           std::to_string(m.iterations) + ", at: " + format_duration(m.at) + "}\n";
+      y += "  - {signal: " + std::to_string(m.sig) + ", path: " + q(m.path) +
+           ", iterations: " + std::to_string(m.iterations) + ", at: " + format_duration(m.at) +
+           "}\n";
   }
   if (!s.script.empty()) {
     y += "script:\n";
@@ -130,10 +141,14 @@ std::string scenario_to_yaml(const Scenario& s) {
               y += "  - " + at + "raise: " + std::to_string(b.sig) + ", from: " + b.from.str() +
                    (b.count != 1 ? ", count: " + std::to_string(b.count) : "") + "}\n";
             else if constexpr (std::is_same_v<T, RequestAction>)
-              y += "  - " + at + "request: " + (b.start ? "start" : "finish") + ", worker: " + std::to_string(b.worker) +
-                   (b.start && b.duration >= 0 ? ", duration: " + format_duration(b.duration) : "") + "}\n";
+              y +=
+                  "  - " + at + "request: " + (b.start ? "start" : "finish") +
+                  ", worker: " + std::to_string(b.worker) +
+                  (b.start && b.duration >= 0 ? ", duration: " + format_duration(b.duration) : "") +
+                  "}\n";
             else if constexpr (std::is_same_v<T, WaitAction>)
-              y += "  - " + at + "wait: " + (b.sig ? std::to_string(*b.sig) : "any") + ", process: " + b.process.str() + "}\n";
+              y += "  - " + at + "wait: " + (b.sig ? std::to_string(*b.sig) : "any") +
+                   ", process: " + b.process.str() + "}\n";
             else if constexpr (std::is_same_v<T, ReceivedAction>)
               y += "  - " + at + "received: " + b.process.str() + "}\n";
             else if constexpr (std::is_same_v<T, TouchAction>)
@@ -149,7 +164,8 @@ std::string scenario_to_yaml(const Scenario& s) {
             else if constexpr (std::is_same_v<T, RegisterAction>)
               y += "  - " + at + "register: " + registration_str(b.reg) + "}\n";
             else
-              y += "  - " + at + "unregister: " + std::to_string(b.sig) + ", by: " + b.by.str() + "}\n";
+              y += "  - " + at + "unregister: " + std::to_string(b.sig) + ", by: " + b.by.str() +
+                   "}\n";
           },
           a.body);
     }
@@ -175,7 +191,8 @@ std::string scenario_to_yaml(const Scenario& s) {
       }
       if (x.kind == Expectation::Kind::sequence) {
         std::string seq = "[";
-        for (std::size_t i = 0; i < x.sequence.size(); ++i) seq += (i ? ", " : "") + std::to_string(x.sequence[i]);
+        for (std::size_t i = 0; i < x.sequence.size(); ++i)
+          seq += (i ? ", " : "") + std::to_string(x.sequence[i]);
         seq += "]";
         const char* key = x.form == "order" ? "signals" : x.form == "wait" ? "returns" : "values";
         add(std::string(key) + ": " + seq);

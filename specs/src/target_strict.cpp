@@ -18,16 +18,26 @@ std::optional<Profile> parse_profile(std::string_view s) {
 
 std::string Target::str() const {
   switch (kind) {
-    case TargetKind::worker_pool: return "worker";
-    case TargetKind::all_workers: return "workers";
-    case TargetKind::active_workers: return "active-workers";
-    case TargetKind::worker: return "worker" + std::to_string(index);
-    case TargetKind::spooler: return "spooler";
-    case TargetKind::all_mules: return "mules";
-    case TargetKind::mule_pool: return "mule";
-    case TargetKind::mule: return "mule" + std::to_string(index);
-    case TargetKind::farm_name: return "farm_" + farm;
-    case TargetKind::farm_index: return "farm" + std::to_string(index);
+    case TargetKind::worker_pool:
+      return "worker";
+    case TargetKind::all_workers:
+      return "workers";
+    case TargetKind::active_workers:
+      return "active-workers";
+    case TargetKind::worker:
+      return "worker" + std::to_string(index);
+    case TargetKind::spooler:
+      return "spooler";
+    case TargetKind::all_mules:
+      return "mules";
+    case TargetKind::mule_pool:
+      return "mule";
+    case TargetKind::mule:
+      return "mule" + std::to_string(index);
+    case TargetKind::farm_name:
+      return "farm_" + farm;
+    case TargetKind::farm_index:
+      return "farm" + std::to_string(index);
   }
   return "?";
 }
@@ -37,23 +47,28 @@ std::string TargetError::message() const {
   if (offset < input.size()) {
     unsigned char c = static_cast<unsigned char>(input[offset]);
     char buf[16];
-    if (c >= 0x20 && c < 0x7f) std::snprintf(buf, sizeof buf, "'%c'", c);
-    else std::snprintf(buf, sizeof buf, "byte 0x%02x", c);
+    if (c >= 0x20 && c < 0x7f)
+      std::snprintf(buf, sizeof buf, "'%c'", c);
+    else
+      std::snprintf(buf, sizeof buf, "byte 0x%02x", c);
     shown = buf;
   } else {
     shown = "end of string";
   }
   std::string quoted;
   for (unsigned char c : input) {
-    if (c == '"' || c == '\\') quoted += '\\', quoted += static_cast<char>(c);
-    else if (c >= 0x20 && c < 0x7f) quoted += static_cast<char>(c);
+    if (c == '"' || c == '\\')
+      quoted += '\\', quoted += static_cast<char>(c);
+    else if (c >= 0x20 && c < 0x7f)
+      quoted += static_cast<char>(c);
     else {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       quoted += buf;
     }
   }
-  return "target \"" + quoted + "\": at offset " + std::to_string(offset) + " (" + shown + "): " + why;
+  return "target \"" + quoted + "\": at offset " + std::to_string(offset) + " (" + shown +
+         "): " + why;
 }
 
 namespace {
@@ -75,7 +90,8 @@ std::variant<int, TargetError> strict_index(std::string_view s, std::size_t pos,
                                  : std::string("trailing characters after the ") + what + " number";
       return TargetError{in, i, why};
     }
-    if (i - pos >= 4) return TargetError{in, i, std::string("the ") + what + " number is too large (max 9999)"};
+    if (i - pos >= 4)
+      return TargetError{in, i, std::string("the ") + what + " number is too large (max 9999)"};
     v = v * 10 + (s[i] - '0');
   }
   return v;
@@ -85,7 +101,8 @@ std::variant<int, TargetError> strict_index(std::string_view s, std::size_t pos,
 
 std::variant<Target, TargetError> parse_target_strict(std::string_view s) {
   std::string in(s);
-  if (s.size() > 63) return TargetError{in, 63, "targets are at most 63 bytes (uWSGI's receiver[64])"};
+  if (s.size() > 63)
+    return TargetError{in, 63, "targets are at most 63 bytes (uWSGI's receiver[64])"};
   if (s.empty() || s == "worker") return Target{TargetKind::worker_pool, 0, {}};
   if (s == "workers") return Target{TargetKind::all_workers, 0, {}};
   if (s == "active-workers") return Target{TargetKind::active_workers, 0, {}};
@@ -93,7 +110,8 @@ std::variant<Target, TargetError> parse_target_strict(std::string_view s) {
   if (s == "mule") return Target{TargetKind::mule_pool, 0, {}};
   if (s == "spooler") return Target{TargetKind::spooler, 0, {}};
   if (s == "subscribed")
-    return TargetError{in, 0, "\"subscribed\" (cluster subscriptions) is a no-op in uWSGI 2.0 and not supported"};
+    return TargetError{
+        in, 0, "\"subscribed\" (cluster subscriptions) is a no-op in uWSGI 2.0 and not supported"};
   if (s == "cluster") return TargetError{in, 0, "\"cluster\" targets do not exist in uWSGI 2.0"};
   if (s.substr(0, 6) == "worker") {
     auto r = strict_index(s, 6, "worker");
@@ -106,7 +124,8 @@ std::variant<Target, TargetError> parse_target_strict(std::string_view s) {
     if (s.size() > 5 + 58) return TargetError{in, 63, "farm names are at most 58 characters"};
     for (std::size_t i = 5; i < s.size(); ++i) {
       char c = s[i];
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '.' || c == '-';
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+                c == '.' || c == '-';
       if (!ok) return TargetError{in, i, "farm names use only [A-Za-z0-9_.-]"};
     }
     return Target{TargetKind::farm_name, 0, std::string(s.substr(5))};
@@ -125,15 +144,17 @@ std::variant<Target, TargetError> parse_target_strict(std::string_view s) {
   }
   // Point at the first byte that cannot start any known target.
   std::size_t off = 0;
-  const std::string_view words[] = {"worker", "workers", "active-workers", "mules", "mule", "spooler", "farm_", "farm"};
+  const std::string_view words[] = {"worker", "workers", "active-workers", "mules",
+                                    "mule",   "spooler", "farm_",          "farm"};
   for (std::string_view w : words) {
     std::size_t k = 0;
     while (k < s.size() && k < w.size() && s[k] == w[k]) ++k;
     off = std::max(off, k);
   }
-  return TargetError{in, off,
-                     "unknown target (known: worker, workerN, workers, active-workers, mule, muleN, mules, "
-                     "farmN, farm_NAME, spooler)"};
+  return TargetError{
+      in, off,
+      "unknown target (known: worker, workerN, workers, active-workers, mule, muleN, mules, "
+      "farmN, farm_NAME, spooler)"};
 }
 
 std::optional<TargetError> validate_target(const Target& t, const Topology& topo) {
@@ -142,7 +163,8 @@ std::optional<TargetError> validate_target(const Target& t, const Topology& topo
   switch (t.kind) {
     case TargetKind::worker:
       if (t.index > topo.workers)
-        return err(6, "worker " + std::to_string(t.index) + " does not exist (workers: " + std::to_string(topo.workers) + ")");
+        return err(6, "worker " + std::to_string(t.index) +
+                          " does not exist (workers: " + std::to_string(topo.workers) + ")");
       return std::nullopt;
     case TargetKind::all_mules:
     case TargetKind::mule_pool:
@@ -150,7 +172,8 @@ std::optional<TargetError> validate_target(const Target& t, const Topology& topo
       return std::nullopt;
     case TargetKind::mule:
       if (t.index > topo.mules)
-        return err(4, "mule " + std::to_string(t.index) + " does not exist (mules: " + std::to_string(topo.mules) + ")");
+        return err(4, "mule " + std::to_string(t.index) +
+                          " does not exist (mules: " + std::to_string(topo.mules) + ")");
       return std::nullopt;
     case TargetKind::spooler:
       if (topo.spoolers == 0) return err(0, "there is no spooler in this topology");
@@ -161,7 +184,8 @@ std::optional<TargetError> validate_target(const Target& t, const Topology& topo
       return err(5, "no farm named \"" + t.farm + "\"");
     case TargetKind::farm_index:
       if (t.index > static_cast<int>(topo.farms.size()))
-        return err(4, "farm " + std::to_string(t.index) + " does not exist (farms: " + std::to_string(topo.farms.size()) + ")");
+        return err(4, "farm " + std::to_string(t.index) +
+                          " does not exist (farms: " + std::to_string(topo.farms.size()) + ")");
       return std::nullopt;
     default:
       return std::nullopt;

@@ -11,7 +11,9 @@ namespace sigh {
 
 int uwsgi_atoi(std::string_view s) {
   std::size_t i = 0;
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  };
   while (i < s.size() && space(s[i])) ++i;
   bool negative = false;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
@@ -25,31 +27,50 @@ int uwsgi_atoi(std::string_view s) {
     }
   }
   std::uint64_t as_long;  // two's complement bits of the long result
-  if (overflow) as_long = negative ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(LONG_MAX);
-  else as_long = negative ? (0 - mag) : mag;
+  if (overflow)
+    as_long = negative ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(LONG_MAX);
+  else
+    as_long = negative ? (0 - mag) : mag;
   // (int) of a long keeps the low 32 bits (well defined modular conversion since C++20).
   return static_cast<int>(static_cast<std::uint32_t>(as_long & 0xffffffffu));
 }
 
 std::string_view loose_outcome_name(LooseOutcome o) {
   switch (o) {
-    case LooseOutcome::worker_pool: return "worker-pool";
-    case LooseOutcome::all_workers: return "all-workers";
-    case LooseOutcome::active_workers: return "active-workers";
-    case LooseOutcome::worker: return "worker";
-    case LooseOutcome::worker_slot_zero: return "worker-slot-zero";
-    case LooseOutcome::worker_out_of_bounds: return "worker-out-of-bounds";
-    case LooseOutcome::subscribed_noop: return "subscribed-noop";
-    case LooseOutcome::spooler: return "spooler";
-    case LooseOutcome::all_mules: return "all-mules";
-    case LooseOutcome::mule_pool: return "mule-pool";
-    case LooseOutcome::mule: return "mule";
-    case LooseOutcome::mule_invalid: return "mule-invalid";
-    case LooseOutcome::mule_negative: return "mule-negative";
-    case LooseOutcome::farm: return "farm";
-    case LooseOutcome::farm_unknown_name: return "farm-unknown-name";
-    case LooseOutcome::farm_invalid_index: return "farm-invalid-index";
-    case LooseOutcome::unsupported: return "unsupported";
+    case LooseOutcome::worker_pool:
+      return "worker-pool";
+    case LooseOutcome::all_workers:
+      return "all-workers";
+    case LooseOutcome::active_workers:
+      return "active-workers";
+    case LooseOutcome::worker:
+      return "worker";
+    case LooseOutcome::worker_slot_zero:
+      return "worker-slot-zero";
+    case LooseOutcome::worker_out_of_bounds:
+      return "worker-out-of-bounds";
+    case LooseOutcome::subscribed_noop:
+      return "subscribed-noop";
+    case LooseOutcome::spooler:
+      return "spooler";
+    case LooseOutcome::all_mules:
+      return "all-mules";
+    case LooseOutcome::mule_pool:
+      return "mule-pool";
+    case LooseOutcome::mule:
+      return "mule";
+    case LooseOutcome::mule_invalid:
+      return "mule-invalid";
+    case LooseOutcome::mule_negative:
+      return "mule-negative";
+    case LooseOutcome::farm:
+      return "farm";
+    case LooseOutcome::farm_unknown_name:
+      return "farm-unknown-name";
+    case LooseOutcome::farm_invalid_index:
+      return "farm-invalid-index";
+    case LooseOutcome::unsupported:
+      return "unsupported";
   }
   return "?";
 }
@@ -79,7 +100,8 @@ LooseRoute evaluate_target_uwsgi(std::string_view r, const Topology& topo) {
   if (r == "spooler") {
     if (topo.spoolers == 0)
       return {LooseOutcome::spooler, 0, 6,
-              "uwsgi_signal_send(): Bad file descriptor [core/signal.c line 306] / could not deliver signal to the "
+              "uwsgi_signal_send(): Bad file descriptor [core/signal.c line 306] / could not "
+              "deliver signal to the "
               "spooler"};
     return {LooseOutcome::spooler, 0, 6, ""};
   }
@@ -93,7 +115,8 @@ LooseRoute evaluate_target_uwsgi(std::string_view r, const Topology& topo) {
     if (i == 0) {
       if (topo.mules == 0)
         return {LooseOutcome::mule_pool, 0, 8,
-                "uwsgi_signal_send(): Bad file descriptor [core/signal.c line 306] / could not deliver signal to a "
+                "uwsgi_signal_send(): Bad file descriptor [core/signal.c line 306] / could not "
+                "deliver signal to a "
                 "mule"};
       return {LooseOutcome::mule_pool, 0, 8, ""};
     }

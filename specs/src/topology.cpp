@@ -21,9 +21,11 @@ bool valid_farm_name(const std::string& n) {
 }  // namespace
 
 std::string Topology::validate() const {
-  if (workers < 1 || workers > 1024) return "workers must be 1..1024, got " + std::to_string(workers);
+  if (workers < 1 || workers > 1024)
+    return "workers must be 1..1024, got " + std::to_string(workers);
   if (mules < 0 || mules > 256) return "mules must be 0..256, got " + std::to_string(mules);
-  if (spoolers < 0 || spoolers > 64) return "spoolers must be 0..64, got " + std::to_string(spoolers);
+  if (spoolers < 0 || spoolers > 64)
+    return "spoolers must be 0..64, got " + std::to_string(spoolers);
   if (cheaper_initial != -1 && (cheaper_initial < 1 || cheaper_initial > workers))
     return "cheaper.initial must be 1..workers (" + std::to_string(workers) + "), got " +
            std::to_string(cheaper_initial);
@@ -31,7 +33,8 @@ std::string Topology::validate() const {
     return "queue_capacity must be 1..1000000, got " + std::to_string(queue_capacity);
   for (int id : programmed_mules)
     if (id < 1 || id > mules)
-      return "programmed_mules: mule " + std::to_string(id) + " does not exist (mules: " + std::to_string(mules) + ")";
+      return "programmed_mules: mule " + std::to_string(id) +
+             " does not exist (mules: " + std::to_string(mules) + ")";
   std::set<std::string> names;
   for (const Farm& f : farms) {
     if (!valid_farm_name(f.name))
@@ -40,8 +43,8 @@ std::string Topology::validate() const {
     if (f.mules.empty()) return "farm \"" + f.name + "\" has no mules";
     for (int m : f.mules)
       if (m < 1 || m > mules)
-        return "farm \"" + f.name + "\": mule " + std::to_string(m) + " does not exist (mules: " +
-               std::to_string(mules) + ")";
+        return "farm \"" + f.name + "\": mule " + std::to_string(m) +
+               " does not exist (mules: " + std::to_string(mules) + ")";
   }
   return {};
 }

@@ -3,10 +3,9 @@
 // nlohmann_json, strictly.
 #include "sigharness/trace.h"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 
@@ -50,11 +49,21 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           static const char* hex = "0123456789abcdef";
@@ -128,7 +137,9 @@ void write_trace(std::ostream& out, const Trace& t) {
   for (const auto& e : t.events) out << trace_event_to_json(e) << '\n';
 }
 
-std::string TraceReadError::message() const { return "trace line " + std::to_string(line) + ": " + why; }
+std::string TraceReadError::message() const {
+  return "trace line " + std::to_string(line) + ": " + why;
+}
 
 namespace {
 
@@ -168,7 +179,8 @@ std::optional<TraceEvent> parse_trace_event(std::string_view line, std::string* 
     *why = "an event must be a JSON object";
     return std::nullopt;
   }
-  static const std::set<std::string> known = {"t", "ev", "sig", "proc", "queue", "target", "detail", "value", "wall"};
+  static const std::set<std::string> known = {"t",      "ev",     "sig",   "proc", "queue",
+                                              "target", "detail", "value", "wall"};
   for (const auto& [key, v] : j.items()) {
     (void)v;
     if (!known.count(key)) {
@@ -231,7 +243,8 @@ std::optional<Trace> read_trace(std::istream& in, TraceReadError* err) {
     *err = {1, "the first line must be a sigharness trace header ({\"trace\":\"sigharness\",...})"};
     return std::nullopt;
   }
-  static const std::set<std::string> header_keys = {"trace", "version", "backend", "profile", "seed", "scenario"};
+  static const std::set<std::string> header_keys = {"trace",   "version", "backend",
+                                                    "profile", "seed",    "scenario"};
   for (const auto& [key, v] : h.items()) {
     (void)v;
     if (!header_keys.count(key)) {
@@ -246,13 +259,14 @@ std::optional<Trace> read_trace(std::istream& in, TraceReadError* err) {
     return std::nullopt;
   }
   if (version != kTraceVersion) {
-    *err = {1, "unsupported trace version " + std::to_string(version) + " (this build reads version " +
-                   std::to_string(kTraceVersion) + ")"};
+    *err = {1, "unsupported trace version " + std::to_string(version) +
+                   " (this build reads version " + std::to_string(kTraceVersion) + ")"};
     return std::nullopt;
   }
   t.header.version = static_cast<int>(version);
-  for (auto [key, field] : {std::pair{"backend", &t.header.backend}, std::pair{"profile", &t.header.profile},
-                            std::pair{"seed", &t.header.seed}, std::pair{"scenario", &t.header.scenario}}) {
+  for (auto [key, field] :
+       {std::pair{"backend", &t.header.backend}, std::pair{"profile", &t.header.profile},
+        std::pair{"seed", &t.header.seed}, std::pair{"scenario", &t.header.scenario}}) {
     if (h.contains(key) && !get_str(h, key, *field, &why)) {
       *err = {1, why};
       return std::nullopt;

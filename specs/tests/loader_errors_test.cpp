@@ -27,7 +27,8 @@ SpecError error_of(const std::string& yaml) {
   return std::holds_alternative<SpecError>(r) ? std::get<SpecError>(r) : SpecError{};
 }
 
-const char* kHead = "name: t\nprofiles: [strict, uwsgi-2.0]\nduration: 5s\ntopology: {workers: 2}\n";
+const char* kHead =
+    "name: t\nprofiles: [strict, uwsgi-2.0]\nduration: 5s\ntopology: {workers: 2}\n";
 
 }  // namespace
 
@@ -43,8 +44,9 @@ TEST(ScenarioLoader, DocumentedExampleLoadsAndRoundTrips) {
   EXPECT_EQ(s.wall_start, 1893456000);
   EXPECT_EQ(s.script.front().at, kNsPerSec);  // sorted by `at`
   auto again = load_scenario_string(scenario_to_yaml(s), "again.yaml");
-  ASSERT_TRUE(std::holds_alternative<Scenario>(again)) << std::get<SpecError>(again).message()
-                                                       << "\n" << scenario_to_yaml(s);
+  ASSERT_TRUE(std::holds_alternative<Scenario>(again))
+      << std::get<SpecError>(again).message() << "\n"
+      << scenario_to_yaml(s);
   const Scenario& t = std::get<Scenario>(again);
   EXPECT_EQ(t.script.size(), s.script.size());
   EXPECT_EQ(t.expectations.size(), s.expectations.size());
@@ -83,7 +85,9 @@ TEST(ScenarioLoader, BadTargetNamesTheOffendingCharacter) {
   e = error_of(std::string(kHead) + "registrations:\n  - {signal: 1, target: worker3}\n");
   EXPECT_NE(e.what.find("does not exist"), std::string::npos) << e.message();
   // Deliberately non-strict targets load when marked.
-  auto ok = load_scenario_string(std::string(kHead) + "registrations:\n  - {signal: 1, target: worker1abc, unchecked: true}\n", "t.yaml");
+  auto ok = load_scenario_string(
+      std::string(kHead) + "registrations:\n  - {signal: 1, target: worker1abc, unchecked: true}\n",
+      "t.yaml");
   EXPECT_TRUE(std::holds_alternative<Scenario>(ok));
 }
 
@@ -91,7 +95,9 @@ TEST(ScenarioLoader, ImpossibleTopologyAndUnknownProcess) {
   auto e = error_of("name: t\nprofiles: [strict]\nduration: 1s\ntopology: {workers: 0}\n");
   EXPECT_EQ(e.loc.line, 4);
   EXPECT_NE(e.what.find("impossible topology"), std::string::npos);
-  e = error_of("name: t\nprofiles: [strict]\nduration: 1s\ntopology: {workers: 1, mules: 1, farms: [{name: a, mules: [2]}]}\n");
+  e = error_of(
+      "name: t\nprofiles: [strict]\nduration: 1s\ntopology: {workers: 1, mules: 1, farms: [{name: "
+      "a, mules: [2]}]}\n");
   EXPECT_NE(e.what.find("mule 2 does not exist"), std::string::npos);
   e = error_of(std::string(kHead) + "script:\n  - {at: 1s, raise: 1, from: worker3}\n");
   EXPECT_NE(e.what.find("worker3 does not exist"), std::string::npos);
@@ -100,15 +106,18 @@ TEST(ScenarioLoader, ImpossibleTopologyAndUnknownProcess) {
 TEST(ScenarioLoader, ExpectationFormsAndProfiles) {
   auto e = error_of(std::string(kHead) + "expect:\n  - {handled: {signal: 1}}\n");
   EXPECT_NE(e.what.find("count"), std::string::npos);
-  e = error_of("name: t\nprofiles: [strict]\nduration: 1s\nexpect:\n  - {profile: uwsgi-2.0, never: {signal: 1}}\n");
+  e = error_of(
+      "name: t\nprofiles: [strict]\nduration: 1s\nexpect:\n  - {profile: uwsgi-2.0, never: "
+      "{signal: 1}}\n");
   EXPECT_NE(e.what.find("does not name"), std::string::npos);
   e = error_of(std::string(kHead) + "expect:\n  - {handeld: {signal: 1, count: 1}}\n");
   EXPECT_NE(e.what.find("unknown expectation"), std::string::npos);
 }
 
 TEST(ScenarioLoader, GarbageNeverCrashes) {
-  for (const char* s : {"", "[", "{", "- - -", "name: [", "\x01\x02", "name: t\nprofiles: 7\n", "!!binary x",
-                        "name: t\nprofiles: [strict]\nduration: 1y\n", "a: &x\n  b: *x\n"}) {
+  for (const char* s :
+       {"", "[", "{", "- - -", "name: [", "\x01\x02", "name: t\nprofiles: 7\n", "!!binary x",
+        "name: t\nprofiles: [strict]\nduration: 1y\n", "a: &x\n  b: *x\n"}) {
     auto r = load_scenario_string(s, "g.yaml");
     EXPECT_TRUE(std::holds_alternative<SpecError>(r)) << s;
   }

@@ -35,34 +35,51 @@ TEST(UwsgiAtoi, GlibcSemantics) {
   EXPECT_EQ(uwsgi_atoi("\t+7"), 7);
   EXPECT_EQ(uwsgi_atoi("-3"), -3);
   EXPECT_EQ(uwsgi_atoi("007"), 7);
-  EXPECT_EQ(uwsgi_atoi("2147483648"), INT32_MIN);         // (int)2147483648L
-  EXPECT_EQ(uwsgi_atoi("99999999999999999999"), -1);      // (int)LONG_MAX
-  EXPECT_EQ(uwsgi_atoi("-99999999999999999999"), 0);      // (int)LONG_MIN
+  EXPECT_EQ(uwsgi_atoi("2147483648"), INT32_MIN);     // (int)2147483648L
+  EXPECT_EQ(uwsgi_atoi("99999999999999999999"), -1);  // (int)LONG_MAX
+  EXPECT_EQ(uwsgi_atoi("-99999999999999999999"), 0);  // (int)LONG_MIN
 }
 
 TEST(LooseTargets, ReferenceTable) {
   const LooseCase cases[] = {
-      {"", LooseOutcome::worker_pool, 0, 1},         {"worker", LooseOutcome::worker_pool, 0, 1},
-      {"worker0", LooseOutcome::worker_pool, 0, 1},  {"workers", LooseOutcome::all_workers, 0, 2},
+      {"", LooseOutcome::worker_pool, 0, 1},
+      {"worker", LooseOutcome::worker_pool, 0, 1},
+      {"worker0", LooseOutcome::worker_pool, 0, 1},
+      {"workers", LooseOutcome::all_workers, 0, 2},
       {"active-workers", LooseOutcome::active_workers, 0, 3},
-      {"workers2", LooseOutcome::worker_slot_zero, 0, 4}, {"worker 1", LooseOutcome::worker, 1, 4},
-      {"worker+1", LooseOutcome::worker, 1, 4},      {"worker01", LooseOutcome::worker, 1, 4},
-      {"worker1abc", LooseOutcome::worker, 1, 4},    {"worker00", LooseOutcome::worker_slot_zero, 0, 4},
-      {"workerfoo", LooseOutcome::worker_slot_zero, 0, 4}, {"worker-1", LooseOutcome::worker_out_of_bounds, -1, 4},
-      {"worker9", LooseOutcome::worker_out_of_bounds, 9, 4}, {"subscribed", LooseOutcome::subscribed_noop, 0, 5},
-      {"spooler", LooseOutcome::spooler, 0, 6},      {"mules", LooseOutcome::all_mules, 0, 7},
-      {"mule", LooseOutcome::mule_pool, 0, 8},       {"mule0", LooseOutcome::mule_pool, 0, 8},
-      {"mule00", LooseOutcome::mule_pool, 0, 8},     {"mulesX", LooseOutcome::mule_pool, 0, 8},
-      {"mule2", LooseOutcome::mule, 2, 8},           {"mule5", LooseOutcome::mule_invalid, 5, 8},
-      {"mule-1", LooseOutcome::mule_negative, -1, 8}, {"farm_a", LooseOutcome::farm, 1, 9},
-      {"farm_1", LooseOutcome::farm_unknown_name, 0, 9}, {"farm1", LooseOutcome::farm, 1, 10},
-      {"farm", LooseOutcome::farm_invalid_index, 0, 10}, {"farmX", LooseOutcome::farm_invalid_index, 0, 10},
-      {"cluster", LooseOutcome::unsupported, 0, 11}, {"Workers", LooseOutcome::unsupported, 0, 11},
-      {"default", LooseOutcome::unsupported, 0, 11}, {"any", LooseOutcome::unsupported, 0, 11},
+      {"workers2", LooseOutcome::worker_slot_zero, 0, 4},
+      {"worker 1", LooseOutcome::worker, 1, 4},
+      {"worker+1", LooseOutcome::worker, 1, 4},
+      {"worker01", LooseOutcome::worker, 1, 4},
+      {"worker1abc", LooseOutcome::worker, 1, 4},
+      {"worker00", LooseOutcome::worker_slot_zero, 0, 4},
+      {"workerfoo", LooseOutcome::worker_slot_zero, 0, 4},
+      {"worker-1", LooseOutcome::worker_out_of_bounds, -1, 4},
+      {"worker9", LooseOutcome::worker_out_of_bounds, 9, 4},
+      {"subscribed", LooseOutcome::subscribed_noop, 0, 5},
+      {"spooler", LooseOutcome::spooler, 0, 6},
+      {"mules", LooseOutcome::all_mules, 0, 7},
+      {"mule", LooseOutcome::mule_pool, 0, 8},
+      {"mule0", LooseOutcome::mule_pool, 0, 8},
+      {"mule00", LooseOutcome::mule_pool, 0, 8},
+      {"mulesX", LooseOutcome::mule_pool, 0, 8},
+      {"mule2", LooseOutcome::mule, 2, 8},
+      {"mule5", LooseOutcome::mule_invalid, 5, 8},
+      {"mule-1", LooseOutcome::mule_negative, -1, 8},
+      {"farm_a", LooseOutcome::farm, 1, 9},
+      {"farm_1", LooseOutcome::farm_unknown_name, 0, 9},
+      {"farm1", LooseOutcome::farm, 1, 10},
+      {"farm", LooseOutcome::farm_invalid_index, 0, 10},
+      {"farmX", LooseOutcome::farm_invalid_index, 0, 10},
+      {"cluster", LooseOutcome::unsupported, 0, 11},
+      {"Workers", LooseOutcome::unsupported, 0, 11},
+      {"default", LooseOutcome::unsupported, 0, 11},
+      {"any", LooseOutcome::unsupported, 0, 11},
   };
   for (const auto& c : cases) {
     LooseRoute r = evaluate_target_uwsgi(c.receiver, topo());
-    EXPECT_EQ(r.outcome, c.outcome) << '"' << c.receiver << "\" -> " << loose_outcome_name(r.outcome);
+    EXPECT_EQ(r.outcome, c.outcome)
+        << '"' << c.receiver << "\" -> " << loose_outcome_name(r.outcome);
     EXPECT_EQ(r.index, c.index) << c.receiver;
     EXPECT_EQ(r.branch, c.branch) << c.receiver;
   }
@@ -72,18 +89,22 @@ TEST(LooseTargets, LogLinesAndUndefinedBehaviour) {
   EXPECT_EQ(evaluate_target_uwsgi("worker9", topo()).log, "invalid signal target: worker9");
   EXPECT_TRUE(evaluate_target_uwsgi("worker9", topo()).undefined_behaviour());
   EXPECT_TRUE(evaluate_target_uwsgi("mule-1", topo(2, 0)).undefined_behaviour());
-  EXPECT_EQ(evaluate_target_uwsgi("cluster", topo()).log, "^^^ UNSUPPORTED SIGNAL TARGET: cluster ^^^");
+  EXPECT_EQ(evaluate_target_uwsgi("cluster", topo()).log,
+            "^^^ UNSUPPORTED SIGNAL TARGET: cluster ^^^");
   EXPECT_EQ(evaluate_target_uwsgi("farm_zz", topo()).log, "unknown farm: zz");
-  EXPECT_NE(evaluate_target_uwsgi("spooler", topo(2, 0, 0)).log.find("Bad file descriptor"), std::string::npos);
+  EXPECT_NE(evaluate_target_uwsgi("spooler", topo(2, 0, 0)).log.find("Bad file descriptor"),
+            std::string::npos);
   EXPECT_EQ(evaluate_target_uwsgi("spooler", topo(2, 0, 1)).log, "");
-  EXPECT_NE(evaluate_target_uwsgi("mule", topo(2, 0)).log.find("Bad file descriptor"), std::string::npos);
+  EXPECT_NE(evaluate_target_uwsgi("mule", topo(2, 0)).log.find("Bad file descriptor"),
+            std::string::npos);
   EXPECT_EQ(evaluate_target_uwsgi("subscribed", topo()).log, "");  // silent
 }
 
 TEST(StrictTargets, AcceptsTheGrammar) {
   auto ok = [](const char* s) {
     auto r = parse_target_strict(s);
-    EXPECT_TRUE(std::holds_alternative<Target>(r)) << s << ": " << std::get<TargetError>(r).message();
+    EXPECT_TRUE(std::holds_alternative<Target>(r))
+        << s << ": " << std::get<TargetError>(r).message();
     return std::holds_alternative<Target>(r) ? std::get<Target>(r).str() : std::string();
   };
   EXPECT_EQ(ok(""), "worker");

@@ -18,7 +18,8 @@ TEST(TraceFormat, FixedBytes) {
   e.detail = "a\"b\n";
   e.value = -1;
   EXPECT_EQ(trace_event_to_json(e),
-            "{\"t\":1500,\"ev\":\"handler-start\",\"sig\":3,\"proc\":\"worker2\",\"queue\":\"worker-pool\","
+            "{\"t\":1500,\"ev\":\"handler-start\",\"sig\":3,\"proc\":\"worker2\",\"queue\":"
+            "\"worker-pool\","
             "\"detail\":\"a\\\"b\\n\",\"value\":-1}");
 }
 

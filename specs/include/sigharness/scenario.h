@@ -20,18 +20,19 @@ namespace sigh {
 
 struct SourceLoc {
   std::string file;
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based
+  int line = 0;             // 1-based
+  int column = 0;           // 1-based
   std::string str() const;  // "file:line:col"
 };
 
 struct Registration {
   SourceLoc loc;
   SignalNumber sig = 0;
-  std::string target;         // the receiver string, verbatim
-  bool unchecked = false;     // `unchecked: true`: a deliberately non-strict target; not validated at load
+  std::string target;  // the receiver string, verbatim
+  bool unchecked =
+      false;  // `unchecked: true`: a deliberately non-strict target; not validated at load
   ProcessId by = ProcessId::master();
-  Nanos handler_duration = 0; // how long the handler runs
+  Nanos handler_duration = 0;     // how long the handler runs
   bool crash_in_handler = false;  // the process dies inside this handler (fault point)
 };
 
@@ -41,37 +42,62 @@ struct TimerSource {
   SourceLoc loc;
   TimerKind kind = TimerKind::timer;
   SignalNumber sig = 0;
-  Nanos period = 0;           // timer: whole seconds in uwsgi-2.0; strict allows sub-second
-  int iterations = 0;         // 0 = forever
-  Nanos at = 0;               // when it is added (virtual time)
+  Nanos period = 0;    // timer: whole seconds in uwsgi-2.0; strict allows sub-second
+  int iterations = 0;  // 0 = forever
+  Nanos at = 0;        // when it is added (virtual time)
 };
 
 struct CronSource {
   SourceLoc loc;
   SignalNumber sig = 0;
   int minute = -1, hour = -1, day = -1, month = -1, weekday = -1;  // uWSGI add_cron fields
-  int iterations = 0;         // strict only: stop after N firings (0 = forever)
+  int iterations = 0;  // strict only: stop after N firings (0 = forever)
   Nanos at = 0;
 };
 
 struct MonitorSource {
   SourceLoc loc;
   SignalNumber sig = 0;
-  std::string path;           // virtual path (sim) / path under the run's temp dir (real)
-  int iterations = 0;         // strict only
+  std::string path;    // virtual path (sim) / path under the run's temp dir (real)
+  int iterations = 0;  // strict only
   Nanos at = 0;
 };
 
 // Script actions.
-struct RaiseAction { SignalNumber sig = 0; ProcessId from = ProcessId::worker(1); int count = 1; };
-struct RequestAction { int worker = 1; bool start = true; Nanos duration = -1; };  // duration>=0: auto finish
-struct WaitAction { ProcessId process = ProcessId::worker(1); std::optional<SignalNumber> sig; };
-struct ReceivedAction { ProcessId process = ProcessId::worker(1); };  // read signal_received()
-struct TouchAction { std::string path; };
-struct LifecycleAction { enum Kind { cheap, spawn, kill, crash } kind = kill; ProcessId process = ProcessId::worker(1); };
-struct ClockStepAction { Nanos step = 0; };  // wall clock only
-struct RegisterAction { Registration reg; };
-struct UnregisterAction { SignalNumber sig = 0; ProcessId by = ProcessId::master(); };
+struct RaiseAction {
+  SignalNumber sig = 0;
+  ProcessId from = ProcessId::worker(1);
+  int count = 1;
+};
+struct RequestAction {
+  int worker = 1;
+  bool start = true;
+  Nanos duration = -1;
+};  // duration>=0: auto finish
+struct WaitAction {
+  ProcessId process = ProcessId::worker(1);
+  std::optional<SignalNumber> sig;
+};
+struct ReceivedAction {
+  ProcessId process = ProcessId::worker(1);
+};  // read signal_received()
+struct TouchAction {
+  std::string path;
+};
+struct LifecycleAction {
+  enum Kind { cheap, spawn, kill, crash } kind = kill;
+  ProcessId process = ProcessId::worker(1);
+};
+struct ClockStepAction {
+  Nanos step = 0;
+};  // wall clock only
+struct RegisterAction {
+  Registration reg;
+};
+struct UnregisterAction {
+  SignalNumber sig = 0;
+  ProcessId by = ProcessId::master();
+};
 
 using ActionBody = std::variant<RaiseAction, RequestAction, WaitAction, ReceivedAction, TouchAction,
                                 LifecycleAction, ClockStepAction, RegisterAction, UnregisterAction>;
@@ -84,13 +110,13 @@ struct Action {
 
 // Which trace events an expectation looks at. Empty fields match anything.
 struct EventFilter {
-  std::optional<EventKind> kind;   // default set by the expectation form (handled => handler-start)
+  std::optional<EventKind> kind;  // default set by the expectation form (handled => handler-start)
   std::optional<int> sig;
-  std::string proc;                // glob: "worker2", "worker*", "mule*", "*"
+  std::string proc;  // glob: "worker2", "worker*", "mule*", "*"
   std::string queue;
   std::string detail_contains;
   std::optional<std::int64_t> value;
-  Nanos from = 0;                  // time window [from, until)
+  Nanos from = 0;  // time window [from, until)
   Nanos until = INT64_MAX;
 };
 
@@ -99,30 +125,30 @@ struct EventFilter {
 struct Expectation {
   enum class Kind { count, sequence };
   SourceLoc loc;
-  std::string form;                 // the YAML key, for messages ("handled", "order", ...)
-  std::vector<Profile> profiles;    // empty: all the scenario's profiles
+  std::string form;               // the YAML key, for messages ("handled", "order", ...)
+  std::vector<Profile> profiles;  // empty: all the scenario's profiles
   Kind kind = Kind::count;
   EventFilter filter;
-  std::optional<std::int64_t> exact, min, max;     // count
-  std::vector<std::int64_t> sequence;              // sequence: sigs (order/wait) or values (received)
-  bool sequence_uses_value = false;                // received: compare `value`, else `sig`
+  std::optional<std::int64_t> exact, min, max;  // count
+  std::vector<std::int64_t> sequence;           // sequence: sigs (order/wait) or values (received)
+  bool sequence_uses_value = false;             // received: compare `value`, else `sig`
 };
 
 struct Scenario {
   std::string file;
   std::string name;
   std::string description;
-  std::vector<Profile> profiles;                  // profiles the expectations hold under
+  std::vector<Profile> profiles;                      // profiles the expectations hold under
   std::map<std::string, std::string> not_applicable;  // backend -> reason ("real", "uwsgi")
   Topology topology;
   Nanos duration = 10 * kNsPerSec;
-  std::int64_t wall_start = 1893456000;           // unix seconds (2030-01-01T00:00:00Z); cron is UTC
-  std::vector<std::string> files;                 // files that exist at start (for monitors)
-  std::vector<Registration> registrations;        // at start: master ones before fork
+  std::int64_t wall_start = 1893456000;     // unix seconds (2030-01-01T00:00:00Z); cron is UTC
+  std::vector<std::string> files;           // files that exist at start (for monitors)
+  std::vector<Registration> registrations;  // at start: master ones before fork
   std::vector<TimerSource> timers;
   std::vector<CronSource> crons;
   std::vector<MonitorSource> monitors;
-  std::vector<Action> script;                     // sorted by `at`, stable
+  std::vector<Action> script;  // sorted by `at`, stable
   std::vector<Expectation> expectations;
 
   bool holds_under(Profile p) const;
@@ -130,8 +156,8 @@ struct Scenario {
 
 struct SpecError {
   SourceLoc loc;
-  std::string what;   // what is wrong
-  std::string hint;   // how to fix it
+  std::string what;             // what is wrong
+  std::string hint;             // how to fix it
   std::string message() const;  // "file:line:col: error: what\n  hint: hint"
 };
 

@@ -34,8 +34,8 @@ enum class TargetKind {
 
 struct Target {
   TargetKind kind = TargetKind::worker_pool;
-  int index = 0;          // worker/mule/farm index where relevant
-  std::string farm;       // farm_name only
+  int index = 0;     // worker/mule/farm index where relevant
+  std::string farm;  // farm_name only
 
   std::string str() const;  // canonical receiver string ("worker" for the pool)
   bool operator==(const Target&) const = default;
@@ -66,34 +66,36 @@ int uwsgi_atoi(std::string_view s);
 
 // What uwsgi_route_signal does with a receiver string at routing time.
 enum class LooseOutcome {
-  worker_pool,          // branch 1
-  all_workers,          // branch 2
-  active_workers,       // branch 3
-  worker,               // branch 4, 1 <= index <= workers
-  worker_slot_zero,     // branch 4, index 0 ("worker00", "workerfoo", "workers2"): writes the master's fd 0
-  worker_out_of_bounds, // branch 4, index > workers or < 0: logs, then indexes out of bounds (UB)
-  subscribed_noop,      // branch 5: silent no-op
-  spooler,              // branch 6 (drops with EBADF when there is no spooler)
-  all_mules,            // branch 7 (silent no-op with 0 mules)
-  mule_pool,            // branch 8, index 0 (EBADF when there are no mules)
-  mule,                 // branch 8, 1 <= index <= mules
-  mule_invalid,         // branch 8, index > mules: "invalid signal target", dropped
-  mule_negative,        // branch 8, index < 0: mules[i-1] out of bounds (UB; master segfault with no mules)
-  farm,                 // branch 9/10 resolved to a farm (index is 1-based)
-  farm_unknown_name,    // branch 9: "unknown farm", dropped
-  farm_invalid_index,   // branch 10: "invalid signal target", dropped
-  unsupported,          // branch 11: "^^^ UNSUPPORTED SIGNAL TARGET ^^^", dropped
+  worker_pool,       // branch 1
+  all_workers,       // branch 2
+  active_workers,    // branch 3
+  worker,            // branch 4, 1 <= index <= workers
+  worker_slot_zero,  // branch 4, index 0 ("worker00", "workerfoo", "workers2"): writes the master's
+                     // fd 0
+  worker_out_of_bounds,  // branch 4, index > workers or < 0: logs, then indexes out of bounds (UB)
+  subscribed_noop,       // branch 5: silent no-op
+  spooler,               // branch 6 (drops with EBADF when there is no spooler)
+  all_mules,             // branch 7 (silent no-op with 0 mules)
+  mule_pool,             // branch 8, index 0 (EBADF when there are no mules)
+  mule,                  // branch 8, 1 <= index <= mules
+  mule_invalid,          // branch 8, index > mules: "invalid signal target", dropped
+  mule_negative,       // branch 8, index < 0: mules[i-1] out of bounds (UB; master segfault with no
+                       // mules)
+  farm,                // branch 9/10 resolved to a farm (index is 1-based)
+  farm_unknown_name,   // branch 9: "unknown farm", dropped
+  farm_invalid_index,  // branch 10: "invalid signal target", dropped
+  unsupported,         // branch 11: "^^^ UNSUPPORTED SIGNAL TARGET ^^^", dropped
 };
 
 struct LooseRoute {
   LooseOutcome outcome = LooseOutcome::unsupported;
-  int index = 0;  // parsed number (worker/mule/farm), 1-based farm index when resolved
-  int branch = 0; // 1..11, the branch of reference §3.2 that matched
+  int index = 0;   // parsed number (worker/mule/farm), 1-based farm index when resolved
+  int branch = 0;  // 1..11, the branch of reference §3.2 that matched
   // What uWSGI logs / what happens; "" when it is silent.
   std::string log;
   bool undefined_behaviour() const {
-    return outcome == LooseOutcome::worker_out_of_bounds || outcome == LooseOutcome::mule_negative ||
-           outcome == LooseOutcome::worker_slot_zero;
+    return outcome == LooseOutcome::worker_out_of_bounds ||
+           outcome == LooseOutcome::mule_negative || outcome == LooseOutcome::worker_slot_zero;
   }
 };
 

@@ -21,14 +21,14 @@ struct CheckOptions {
 
 struct CheckResult {
   Verdict verdict = Verdict::unknown;
-  std::string summary;                  // one line
+  std::string summary;  // one line
   // For a violation: the first event the model cannot explain.
-  std::size_t first_bad_index = 0;      // index in trace.events
-  std::string first_bad_event;          // its JSON line
-  std::string why;                      // what rule it breaks
-  std::vector<std::string> allowed;     // what the model would have allowed there
-  std::size_t good_prefix = 0;          // number of events explained before it
-  std::vector<std::string> unknowns;    // checks that could not be decided (and why)
+  std::size_t first_bad_index = 0;    // index in trace.events
+  std::string first_bad_event;        // its JSON line
+  std::string why;                    // what rule it breaks
+  std::vector<std::string> allowed;   // what the model would have allowed there
+  std::size_t good_prefix = 0;        // number of events explained before it
+  std::vector<std::string> unknowns;  // checks that could not be decided (and why)
 };
 
 CheckResult check_trace(const Scenario& scenario, Profile profile, const Trace& trace,

@@ -13,7 +13,7 @@
 namespace sigh::sim {
 
 struct FaultConfig {
-  bool enabled = false;        // when false, no fault point ever fires
+  bool enabled = false;  // when false, no fault point ever fires
   // Each site is switched on per seed with probability 1/4 and then fires with
   // probability per_mille/1000 at each opportunity (integers, no floats).
   int crash_in_handler_per_mille = 50;
@@ -24,18 +24,18 @@ struct FaultConfig {
 struct SimOptions {
   Profile profile = Profile::strict;
   std::uint64_t seed = 0;
-  bool record_trace = true;    // false: count only (benchmarks)
+  bool record_trace = true;  // false: count only (benchmarks)
   FaultConfig faults;
 };
 
 struct SimStats {
   std::uint64_t raised = 0;
-  std::uint64_t routed = 0;      // bytes the master routed to a recipient queue
-  std::uint64_t delivered = 0;   // bytes read by a recipient
-  std::uint64_t handled = 0;     // handler runs
+  std::uint64_t routed = 0;     // bytes the master routed to a recipient queue
+  std::uint64_t delivered = 0;  // bytes read by a recipient
+  std::uint64_t handled = 0;    // handler runs
   std::uint64_t dropped = 0;
   std::uint64_t rejected = 0;
-  std::uint64_t events = 0;      // scheduler events processed
+  std::uint64_t events = 0;  // scheduler events processed
   // (signal, process) -> handler runs, ordered for stable printing
   std::map<std::pair<int, std::string>, std::uint64_t> handled_by;
   // rare paths hit in this run ("queue-full", "timer-overrun", "cron-midnight",
