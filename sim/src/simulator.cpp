@@ -71,8 +71,9 @@ struct Entry {
 using Row = std::array<Entry, 256>;
 
 struct Proc {
-  explicit Proc(ProcessId i) : id(i) {}
+  explicit Proc(ProcessId i) : id(i), name(i.str()) {}
   ProcessId id;
+  std::string name;  // cached: the hot path must not format names
   bool alive = true;
   bool cheaped = false;
   bool programmed = false;  // programmed mule
@@ -292,10 +293,14 @@ class Sim {
     return rows_[row][static_cast<std::size_t>(sig)];
   }
 
-  bool registered_anywhere(int sig) const {
-    for (const auto& row : rows_)
-      if (row[static_cast<std::size_t>(sig)].registered) return true;
-    return false;
+  bool registered_anywhere(int sig) const { return registered_any_[static_cast<std::size_t>(sig)]; }
+
+  void table_changed(int sig) {
+    auto i = static_cast<std::size_t>(sig);
+    registered_any_[i] = false;
+    for (const auto& row : rows_) registered_any_[i] = registered_any_[i] || row[i].registered;
+    strict_target_[i].reset();
+    loose_route_[i].reset();
   }
 
   void do_register(const Registration& r) {
@@ -347,6 +352,11 @@ class Sim {
       rows_[static_cast<std::size_t>(r.by.index)][r.sig] = e;
     }
     last_receiver_[r.sig] = r.target;  // S1
+    if (!strict_) {
+      for (int k = 0; k < 256; ++k) table_changed(k);  // a master registration rewrote whole rows
+    } else {
+      table_changed(r.sig);
+    }
     emit(EventKind::register_ok, r.sig, who, {}, r.target.empty() ? std::string() : r.target, {});
   }
 
@@ -366,6 +376,7 @@ class Sim {
            "only the master and the workers own table entries");
       return;
     }
+    table_changed(u.sig);
     emit(EventKind::unregister, u.sig, who);
   }
 
@@ -420,8 +431,9 @@ class Sim {
   void on_queue_ready(int q) {
     Queue& Q = queues_[static_cast<std::size_t>(q)];
     Q.check_pending = false;
+    std::vector<int>& readers = scratch_readers_;
     while (!Q.bytes.empty()) {
-      std::vector<int> readers;
+      readers.clear();
       std::size_t pick_byte = 0;
       if (q == q_waiters_) {
         // S5: the first held byte some waiter accepts.
@@ -483,7 +495,7 @@ class Sim {
   // ---------------------------------------------------------------- recipients
   void deliver(Proc& p, int q, int sig) {
     ++res_.stats.delivered;
-    const std::string name = p.id.str();
+    const std::string& name = p.name;
     emit(EventKind::deliver, sig, name, queues_[static_cast<std::size_t>(q)].name);
     const Entry& h = handler_entry(p, sig);
     bool visible = h.registered;
@@ -522,7 +534,7 @@ class Sim {
 
   void run_handler(Proc& p, int sig, const Entry& h, std::optional<int> completes_wait) {
     ++res_.stats.handled;
-    const std::string name = p.id.str();
+    const std::string& name = p.name;
     if (opt_.record_trace) ++res_.stats.handled_by[{sig, name}];
     emit(EventKind::handler_start, sig, name);
     p.in_handler = true;
@@ -537,6 +549,11 @@ class Sim {
       emit(EventKind::fault, sig, name, {}, {}, "slow-handler");
     }
     auto idx = static_cast<int>(&p - procs_.data());
+    if (d == 0 && !crash) {
+      // A zero-length handler ends at the same virtual instant: no event needed.
+      on_handler_end(idx, (sig & 0xff) | (completes_wait ? 0x200 : 0) | (p.incarnation << 10));
+      return;
+    }
     schedule(
         now_ + d, 0, Ev::handler_end, idx,
         (sig & 0xff) | (crash ? 0x100 : 0) | (completes_wait ? 0x200 : 0) | (p.incarnation << 10));
@@ -744,15 +761,20 @@ class Sim {
   // uwsgi-2.0 routing (U1, U2, U5): receiver from row 0 only, loose grammar at routing time.
   void route_uwsgi(int sig) {
     const Entry& e = rows_[0][static_cast<std::size_t>(sig)];
-    const std::string receiver = e.registered ? e.receiver : std::string();
-    LooseRoute r = evaluate_target_uwsgi(receiver, topo_);
-    emit(EventKind::route, sig, "master", {}, receiver, std::string(loose_outcome_name(r.outcome)));
+    const std::string& receiver = e.registered ? e.receiver : empty_;
+    auto& cached = loose_route_[static_cast<std::size_t>(sig)];
+    if (!cached)
+      cached = evaluate_target_uwsgi(receiver, topo_);  // same receiver, same topology, same answer
+    const LooseRoute& r = *cached;
+    if (opt_.record_trace)
+      emit(EventKind::route, sig, master_, {}, receiver,
+           std::string(loose_outcome_name(r.outcome)));
     switch (r.outcome) {
       case LooseOutcome::worker_pool:
-        enqueue(q_wpool_, sig, "master");
+        enqueue(q_wpool_, sig, master_);
         return;
       case LooseOutcome::all_workers:
-        for (int i = 1; i <= topo_.workers; ++i) enqueue(worker(i).queue, sig, "master");
+        for (int i = 1; i <= topo_.workers; ++i) enqueue(worker(i).queue, sig, master_);
         return;
       case LooseOutcome::active_workers: {
         bool any = false;
@@ -763,7 +785,7 @@ class Sim {
         return;
       }
       case LooseOutcome::worker:
-        enqueue(worker(r.index).queue, sig, "master");
+        enqueue(worker(r.index).queue, sig, master_);
         return;
       case LooseOutcome::worker_slot_zero:
       case LooseOutcome::worker_out_of_bounds:
@@ -778,23 +800,23 @@ class Sim {
         if (topo_.spoolers == 0)
           drop(sig, receiver, "ebadf: " + r.log);
         else
-          enqueue(q_spool_, sig, "master");
+          enqueue(q_spool_, sig, master_);
         return;
       case LooseOutcome::all_mules:
         if (topo_.mules == 0) drop(sig, receiver, "silent:no mules");
-        for (int i = 1; i <= topo_.mules; ++i) enqueue(mule(i).queue, sig, "master");
+        for (int i = 1; i <= topo_.mules; ++i) enqueue(mule(i).queue, sig, master_);
         return;
       case LooseOutcome::mule_pool:
         if (topo_.mules == 0)
           drop(sig, receiver, "ebadf: " + r.log);
         else
-          enqueue(q_mpool_, sig, "master");
+          enqueue(q_mpool_, sig, master_);
         return;
       case LooseOutcome::mule:
-        enqueue(mule(r.index).queue, sig, "master");
+        enqueue(mule(r.index).queue, sig, master_);
         return;
       case LooseOutcome::farm:
-        enqueue(farm_queue_[static_cast<std::size_t>(r.index - 1)], sig, "master");
+        enqueue(farm_queue_[static_cast<std::size_t>(r.index - 1)], sig, master_);
         return;
       case LooseOutcome::mule_invalid:
       case LooseOutcome::farm_unknown_name:
@@ -809,24 +831,28 @@ class Sim {
   void route_strict(int sig) {
     if (!registered_anywhere(sig)) {
       emit(EventKind::route, sig, "master", {}, {}, "waiters");
-      enqueue(q_waiters_, sig, "master");  // S5: held for a waiter that accepts it
+      enqueue(q_waiters_, sig, master_);  // S5: held for a waiter that accepts it
       return;
     }
     const std::string& receiver = last_receiver_[static_cast<std::size_t>(sig)];
-    auto parsed = parse_target_strict(receiver);
-    if (!std::holds_alternative<Target>(parsed)) {
-      reject(sig, receiver, "invalid target");
-      return;
+    auto& cached = strict_target_[static_cast<std::size_t>(sig)];
+    if (!cached) {
+      auto parsed = parse_target_strict(receiver);
+      if (!std::holds_alternative<Target>(parsed)) {
+        reject(sig, receiver, "invalid target");
+        return;
+      }
+      cached = std::get<Target>(parsed);
     }
-    const Target t = std::get<Target>(parsed);
-    emit(EventKind::route, sig, "master", {}, receiver, t.str());
+    const Target& t = *cached;
+    if (opt_.record_trace) emit(EventKind::route, sig, master_, {}, receiver, t.str());
     switch (t.kind) {
       case TargetKind::worker_pool:
-        enqueue(q_wpool_, sig, "master");
+        enqueue(q_wpool_, sig, master_);
         return;
       case TargetKind::all_workers:
         for (int i = 1; i <= topo_.workers; ++i)
-          if (!worker(i).cheaped) enqueue(worker(i).queue, sig, "master");
+          if (!worker(i).cheaped) enqueue(worker(i).queue, sig, master_);
         return;
       case TargetKind::active_workers: {
         bool any = false;
@@ -840,26 +866,26 @@ class Sim {
         if (worker(t.index).cheaped)
           reject(sig, receiver, "worker " + std::to_string(t.index) + " is cheaped");
         else
-          enqueue(worker(t.index).queue, sig, "master");
+          enqueue(worker(t.index).queue, sig, master_);
         return;
       case TargetKind::spooler:
-        enqueue(q_spool_, sig, "master");
+        enqueue(q_spool_, sig, master_);
         return;
       case TargetKind::all_mules:
-        for (int i = 1; i <= topo_.mules; ++i) enqueue(mule(i).queue, sig, "master");
+        for (int i = 1; i <= topo_.mules; ++i) enqueue(mule(i).queue, sig, master_);
         return;
       case TargetKind::mule_pool:
-        enqueue(q_mpool_, sig, "master");
+        enqueue(q_mpool_, sig, master_);
         return;
       case TargetKind::mule:
-        enqueue(mule(t.index).queue, sig, "master");
+        enqueue(mule(t.index).queue, sig, master_);
         return;
       case TargetKind::farm_name:
         for (std::size_t f = 0; f < topo_.farms.size(); ++f)
-          if (topo_.farms[f].name == t.farm) enqueue(farm_queue_[f], sig, "master");
+          if (topo_.farms[f].name == t.farm) enqueue(farm_queue_[f], sig, master_);
         return;
       case TargetKind::farm_index:
-        enqueue(farm_queue_[static_cast<std::size_t>(t.index - 1)], sig, "master");
+        enqueue(farm_queue_[static_cast<std::size_t>(t.index - 1)], sig, master_);
         return;
     }
   }
@@ -1191,6 +1217,8 @@ class Sim {
   int q_up_ = 0, q_up_mules_ = 0, q_up_spoolers_ = 0, q_wpool_ = 0, q_mpool_ = 0, q_spool_ = 0,
       q_waiters_ = 0;
   int up_rr_ = 0;
+  const std::string empty_;
+  const std::string master_ = "master";
   bool master_read_pending_ = false;
   bool need_ticks_ = false;
   std::vector<KernelTimer> kernel_;
@@ -1198,6 +1226,12 @@ class Sim {
   std::vector<CronState> crons_;
   std::vector<Monitor> monitors_;
   std::set<std::string> files_;
+  std::vector<int> scratch_readers_;
+  // Per-signal caches of the table (kept in step with every (un)registration):
+  // routing evaluates the same rules, only without re-parsing strings per byte.
+  std::array<bool, 256> registered_any_{};
+  std::array<std::optional<Target>, 256> strict_target_;
+  std::array<std::optional<LooseRoute>, 256> loose_route_;
   std::string last_touched_;
   bool monitor_batch_pending_ = false;
 };
