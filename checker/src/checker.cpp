@@ -29,11 +29,13 @@ std::string_view verdict_name(Verdict v) {
 namespace {
 
 struct ProcState {
+  bool programmed = false;  // programmed mule: reads signals only inside signal_wait
   bool alive = true;
   bool cheaped = false;
   int in_request = 0;
   int in_handler = 0;
   bool waiting = false;
+  int ran_in_wait = -1;  // the signal whose handler the waiter ran (that byte returns the wait)
   Nanos idle_since = 0;
 };
 
@@ -53,7 +55,8 @@ class Replay {
       if (s.topology.cheaper_initial >= 0 && i > s.topology.cheaper_initial)
         procs_[fmt::format("worker{}", i)].cheaped = true;
     }
-    for (int i = 1; i <= s.topology.mules; ++i) procs_[fmt::format("mule{}", i)] = {};
+    for (int i = 1; i <= s.topology.mules; ++i)
+      procs_[fmt::format("mule{}", i)].programmed = s.topology.is_programmed_mule(i);
     for (int i = 1; i <= s.topology.spoolers; ++i) procs_[fmt::format("spooler{}", i)] = {};
     for (const auto& r : s.registrations) {
       if (r.by.kind == ProcessKind::master && s.topology.lazy_apps) {
@@ -133,6 +136,7 @@ class Replay {
     const ProcState& p = it->second;
     if (!p.alive || p.cheaped) return false;
     if (p.waiting) return true;
+    if (p.programmed) return false;
     return p.in_request == 0 && p.in_handler == 0;
   }
 
@@ -319,6 +323,7 @@ class Replay {
         return e.sig ? consume(i, e) : true;
       case EventKind::handler_start:
         if (p) ++p->in_handler;
+        if (p && p->waiting && e.sig) p->ran_in_wait = *e.sig;
         if (e.sig && !sees_handler(e.proc, *e.sig))
           return violate(i, fmt::format("C5: {} ran a handler for signal {} that it cannot see "
                                         "(registered by {})",
@@ -332,12 +337,16 @@ class Replay {
         if (!has_delivers_ && e.sig) return consume(i, e);
         return true;
       case EventKind::wait_enter:
-        if (p) p->waiting = true;
+        if (p) p->waiting = true, p->ran_in_wait = -1;
         return true;
-      case EventKind::wait_return:
-        if (p) p->waiting = false;
-        if (!has_delivers_ && e.sig) return consume(i, e);
+      case EventKind::wait_return: {
+        // Without deliver events, a wait that ran the handler of its own byte
+        // already consumed it at handler-start.
+        bool counted = p && e.sig && p->ran_in_wait == *e.sig;
+        if (p) p->waiting = false, p->ran_in_wait = -1;
+        if (!has_delivers_ && e.sig && !counted) return consume(i, e);
         return true;
+      }
       case EventKind::request_start:
         if (p) ++p->in_request;
         return true;
@@ -346,7 +355,11 @@ class Replay {
         return true;
       case EventKind::spawn:
       case EventKind::respawn:
-        if (p) *p = ProcState{};
+        if (p) {
+          bool programmed = p->programmed;
+          *p = ProcState{};
+          p->programmed = programmed;
+        }
         return true;
       case EventKind::cheap:
         if (p) p->cheaped = true, p->alive = false;
@@ -380,8 +393,7 @@ class Replay {
       for (const auto& pend : q) {
         if (end - pend.t < opt_.time_tolerance) continue;
         auto pit = procs_.find(key.second);
-        bool idle = pit != procs_.end() && pit->second.alive && !pit->second.cheaped &&
-                    pit->second.in_request == 0 && pit->second.in_handler == 0;
+        bool idle = pit != procs_.end() && eligible_for_pool(key.second);
         if (idle) {
           violate(pend.route_index,
                   fmt::format("signal {} was routed here and never reached {} ({}), although {} "

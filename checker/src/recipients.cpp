@@ -13,13 +13,21 @@ std::vector<std::string> names(const char* kind, int from, int to) {
   return out;
 }
 
-Expected farm_members(const Topology& topo, int index1) {
+Expected farm_members(const Topology& topo, int index1, Profile profile) {
   Expected e;
   const Farm& f = topo.farms[static_cast<std::size_t>(index1 - 1)];
   e.kind = Expected::Kind::one_of_pool;
   e.pool = "farm:" + f.name;
-  for (int m : f.mules) e.procs.push_back(fmt::format("mule{}", m));
+  for (int m : f.mules)
+    // U12: in uWSGI only signal-only mules read farm queues.
+    if (profile == Profile::strict || !topo.is_programmed_mule(m))
+      e.procs.push_back(fmt::format("mule{}", m));
   e.why = fmt::format("one member of farm {}", f.name);
+  if (e.procs.empty()) {
+    e.kind = Expected::Kind::nobody;
+    e.why =
+        fmt::format("U12: farm {} has only programmed mules, which never read farm queues", f.name);
+  }
   return e;
 }
 
@@ -82,11 +90,12 @@ Expected strict_expected(const Target& t, const Topology& topo,
       return e;
     case TargetKind::farm_name:
       for (std::size_t i = 0; i < topo.farms.size(); ++i)
-        if (topo.farms[i].name == t.farm) return farm_members(topo, static_cast<int>(i) + 1);
+        if (topo.farms[i].name == t.farm)
+          return farm_members(topo, static_cast<int>(i) + 1, Profile::strict);
       break;
     case TargetKind::farm_index:
       if (t.index >= 1 && t.index <= static_cast<int>(topo.farms.size()))
-        return farm_members(topo, t.index);
+        return farm_members(topo, t.index, Profile::strict);
       break;
   }
   e.kind = Expected::Kind::nobody;
@@ -138,7 +147,7 @@ Expected expected_recipients(Profile profile, const std::string& receiver, const
     case LooseOutcome::mule:
       return strict_expected(Target{TargetKind::mule, r.index, {}}, topo, workers);
     case LooseOutcome::farm:
-      return farm_members(topo, r.index);
+      return farm_members(topo, r.index, Profile::uwsgi_2_0);
     default:
       break;
   }
