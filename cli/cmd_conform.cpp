@@ -92,9 +92,11 @@ void write_trace_file(const Ctx& ctx, Cell& cell, const Trace& trace) {
 
 // Event kinds a backend cannot observe: expectations about them are not
 // decidable there and are reported as unknown, never as passed or failed.
-bool observable(const std::string& backend, EventKind k) {
-  if (backend != "uwsgi") return true;
-  switch (k) {
+bool observable(const std::string& backend, const EventFilter& f) {
+  if (backend != "uwsgi" || !f.kind) return true;
+  // uWSGI says nothing when it drops silently (subscribed, mules with none, ...).
+  if (*f.kind == EventKind::drop && f.detail_contains.rfind("silent", 0) == 0) return false;
+  switch (*f.kind) {
     case EventKind::route:
     case EventKind::enqueue:
     case EventKind::deliver:
@@ -118,7 +120,7 @@ void judge(const Scenario& sc, Profile profile, const Trace& trace, bool run_che
     auto results = check_expectations(sc, profile, trace);
     std::vector<ExpectationResult> decidable;
     for (auto& r : results) {
-      if (r.expectation->filter.kind && !observable(cell.backend, *r.expectation->filter.kind)) {
+      if (!observable(cell.backend, r.expectation->filter)) {
         unknown.push_back(fmt::format("{}: {} events are not observable on backend {}",
                                       r.expectation->loc.str(),
                                       event_kind_name(*r.expectation->filter.kind), cell.backend));

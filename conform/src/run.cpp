@@ -98,7 +98,10 @@ void complete_log_events(const Scenario& s, std::vector<TraceEvent>& log) {
     std::set<int> cands;
     if (!e.target.empty()) {
       for (const auto& r : s.registrations)
-        if (r.by.kind == ProcessKind::master && r.target == e.target) cands.insert(r.sig);
+        // "unknown farm: NAME" logs the name after "farm_".
+        if (r.by.kind == ProcessKind::master &&
+            (r.target == e.target || (e.detail.rfind("unknown farm", 0) == 0 && r.target == "farm_" + e.target)))
+          cands.insert(r.sig);
     } else {
       cands = all;
     }
