@@ -232,6 +232,12 @@ Cell run_uwsgi_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec)
     cell.detail = r.reason;
     return cell;
   }
+  if (!r.reason.empty()) {
+    // The instance did not run as the scenario needs: an error of the backend, not a verdict.
+    cell.verdict = CellVerdict::error;
+    cell.detail = "uWSGI run failed: " + r.reason;
+    return cell;
+  }
   r.trace.header = {kTraceVersion, "uwsgi", "uwsgi-2.0", "", sc.name};
   write_trace_file(ctx, cell, r.trace);
   judge(sc, Profile::uwsgi_2_0, r.trace, true, cell);
