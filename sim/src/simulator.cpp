@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <queue>
@@ -143,6 +144,8 @@ class Sim {
       ++res_.stats.events;
       dispatch(e);
     }
+    for (std::size_t i = 0; i < kProbeNames.size(); ++i)
+      if (probe_counts_[i]) res_.stats.probes[kProbeNames[i]] += probe_counts_[i];
     res_.trace.header = {kTraceVersion, "sim", std::string(profile_name(opt_.profile)), "",
                          sc_.name};
     return std::move(res_);
@@ -229,6 +232,10 @@ class Sim {
     for (const auto& t : sc_.timers) add_timer(t);
     for (const auto& c : sc_.crons) crons_.push_back(CronState{c});
     for (const auto& m : sc_.monitors) monitors_.push_back(Monitor{m});
+    readers_of_.assign(queues_.size(), {});
+    for (std::size_t i = 1; i < procs_.size(); ++i)
+      for (int q : procs_[i].reads)
+        readers_of_[static_cast<std::size_t>(q)].push_back(static_cast<int>(i));
     need_ticks_ =
         !crons_.empty() || !rbs_.empty() || !kernel_.empty() || !monitors_.empty() || stall_site_;
     if (need_ticks_) schedule(0, 0, Ev::tick);
@@ -252,7 +259,19 @@ class Sim {
     res_.trace.events.push_back(std::move(e));
   }
 
-  void probe(const char* name) { ++res_.stats.probes[name]; }
+  // Rare-path counters (coverage probes), named in the stats at the end of the run.
+  enum class Probe {
+    queue_full,
+    timer_overrun,
+    cron_midnight,
+    clock_step_back,
+    respawn_with_backlog,
+    pool_race
+  };
+  static constexpr std::array<const char*, 6> kProbeNames = {
+      "queue-full",      "timer-overrun",        "cron-midnight",
+      "clock-step-back", "respawn-with-backlog", "pool-race"};
+  void probe(Probe p) { ++probe_counts_[static_cast<std::size_t>(p)]; }
 
   void schedule(Nanos t, int prio, Ev kind, int a = 0, int b = 0) {
     events_.push(Event{t, prio, seq_++, kind, a, b});
@@ -385,7 +404,7 @@ class Sim {
   bool enqueue(int q, int sig, const std::string& writer) {
     Queue& Q = queues_[static_cast<std::size_t>(q)];
     if (Q.bytes.size() >= Q.cap) {
-      probe("queue-full");
+      probe(Probe::queue_full);
       if (strict_) {
         ++res_.stats.rejected;
         emit(EventKind::reject, sig, writer, Q.name, {}, "queue-full");
@@ -423,10 +442,6 @@ class Sim {
     return p.waiting && (!p.waiting->has_value() || **p.waiting == sig);
   }
 
-  bool reads_queue(const Proc& p, int q) const {
-    return std::find(p.reads.begin(), p.reads.end(), q) != p.reads.end();
-  }
-
   // A queue got bytes: hand them to eligible readers, one byte per reader.
   void on_queue_ready(int q) {
     Queue& Q = queues_[static_cast<std::size_t>(q)];
@@ -439,22 +454,24 @@ class Sim {
         // S5: the first held byte some waiter accepts.
         bool found = false;
         for (std::size_t b = 0; b < Q.bytes.size() && !found; ++b) {
-          for (std::size_t i = 1; i < procs_.size(); ++i)
-            if (eligible(procs_[i]) && reads_queue(procs_[i], q) &&
-                accepts_waiter_byte(procs_[i], Q.bytes[b]))
-              readers.push_back(static_cast<int>(i));
+          for (int i : readers_of_[static_cast<std::size_t>(q)])
+            if (eligible(procs_[static_cast<std::size_t>(i)]) &&
+                accepts_waiter_byte(procs_[static_cast<std::size_t>(i)], Q.bytes[b]))
+              readers.push_back(i);
           if (!readers.empty()) pick_byte = b, found = true;
         }
       } else {
-        for (std::size_t i = 1; i < procs_.size(); ++i)
-          if (eligible(procs_[i]) && reads_queue(procs_[i], q))
-            readers.push_back(static_cast<int>(i));
+        for (int i : readers_of_[static_cast<std::size_t>(q)])
+          if (eligible(procs_[static_cast<std::size_t>(i)])) readers.push_back(i);
       }
       if (readers.empty()) return;
-      if (readers.size() >= 2) probe("pool-race");
+      if (readers.size() >= 2) probe(Probe::pool_race);
       int who = readers[static_cast<std::size_t>(rng_.below(readers.size()))];
       int sig = Q.bytes[pick_byte];
-      Q.bytes.erase(Q.bytes.begin() + static_cast<std::ptrdiff_t>(pick_byte));
+      if (pick_byte == 0)
+        Q.bytes.pop_front();
+      else
+        Q.bytes.erase(Q.bytes.begin() + static_cast<std::ptrdiff_t>(pick_byte));
       deliver(procs_[static_cast<std::size_t>(who)], q, sig);
     }
   }
@@ -640,7 +657,7 @@ class Sim {
           }
     }
     if (p.queue >= 0 && !queues_[static_cast<std::size_t>(p.queue)].bytes.empty())
-      probe("respawn-with-backlog");
+      probe(Probe::respawn_with_backlog);
     ready_soon(p);
   }
 
@@ -949,7 +966,7 @@ class Sim {
     // timerfd counts expirations; the master reads the count and routes once.
     std::int64_t expirations = 1 + (now_ - k.next_due) / k.period;
     k.next_due += expirations * k.period;
-    if (expirations > 1) probe("timer-overrun");
+    if (expirations > 1) probe(Probe::timer_overrun);
     ++k.fired;
     emit(EventKind::timer_fire, k.src.sig, "master", {}, {}, {}, expirations);
     source_route(k.src.sig);
@@ -1027,7 +1044,7 @@ class Sim {
       }
       if (!fire) continue;
       ++c.fired;
-      if (ct.hour == 0 && ct.minute == 0) probe("cron-midnight");
+      if (ct.hour == 0 && ct.minute == 0) probe(Probe::cron_midnight);
       emit(EventKind::cron_fire, c.src.sig, "master", {}, {}, {}, {}, now_s);
       source_route(c.src.sig);
     }
@@ -1151,7 +1168,7 @@ class Sim {
   void do_action(const LifecycleAction& l) { lifecycle(l); }
   void do_action(const ClockStepAction& c) {
     wall_offset_ += c.step;
-    if (c.step < 0) probe("clock-step-back");
+    if (c.step < 0) probe(Probe::clock_step_back);
     emit(EventKind::clock_step, -1, "master", {}, {}, {}, c.step / kNsPerSec, wall_s());
   }
   void do_action(const RegisterAction& r) { do_register(r.reg); }
@@ -1226,7 +1243,9 @@ class Sim {
   std::vector<CronState> crons_;
   std::vector<Monitor> monitors_;
   std::set<std::string> files_;
+  std::array<std::uint64_t, 6> probe_counts_{};
   std::vector<int> scratch_readers_;
+  std::vector<std::vector<int>> readers_of_;  // queue -> processes that read it, in process order
   // Per-signal caches of the table (kept in step with every (un)registration):
   // routing evaluates the same rules, only without re-parsing strings per byte.
   std::array<bool, 256> registered_any_{};
