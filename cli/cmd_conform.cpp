@@ -193,7 +193,7 @@ Cell run_sim_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec, P
                       sc.name};
       write_trace_file(ctx, cell, trace);
     }
-    judge(sc, profile, trace, false, cell);
+    judge(sc, profile, trace, true, cell);  // the checker cross-checks the simulator too
     if (cell.verdict != CellVerdict::conforms) {
       cell.detail += fmt::format(" (seed {})", format_seed(seed));
       return cell;
