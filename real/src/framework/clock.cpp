@@ -1,6 +1,6 @@
-#include <time.h>
-
 #include "sigharness/real/clock.h"
+
+#include <time.h>
 
 namespace sigh::real {
 namespace {
@@ -16,6 +16,12 @@ Nanos SystemClock::wall_ns() const { return read_clock(CLOCK_REALTIME); }
 
 Nanos OffsetWallClock::mono_ns() const { return read_clock(CLOCK_MONOTONIC); }
 Nanos OffsetWallClock::wall_ns() const { return read_clock(CLOCK_REALTIME) + offset_->load(); }
+Nanos FakeWallClock::mono_ns() const { return read_clock(CLOCK_MONOTONIC); }
+Nanos FakeWallClock::wall_ns() const {
+  auto elapsed = static_cast<double>(read_clock(CLOCK_MONOTONIC) - mono0_) * scale_;
+  return wall0_ + static_cast<Nanos>(elapsed) + offset_->load();
+}
+
 void OffsetWallClock::set_wall(Nanos wall) { offset_->store(wall - read_clock(CLOCK_REALTIME)); }
 
 }  // namespace sigh::real

@@ -28,25 +28,25 @@ struct QueueDef {
 
 struct ProcDef {
   ProcessId id;
-  int row = 0;           // table row: worker k -> k, everyone else 0
-  int ctl_master = -1;   // SOCK_SEQPACKET control channel, master end
-  int ctl_child = -1;    // child end
-  int upstream = 0;      // queue index the process raises into
-  int private_q = -1;    // its own queue (workers, mules)
-  std::vector<int> pools;  // shared queues it reads (worker-pool, mule-pool, farms, spooler-pool)
+  int row = 0;              // table row: worker k -> k, everyone else 0
+  int ctl_master = -1;      // SOCK_SEQPACKET control channel, master end
+  int ctl_child = -1;       // child end
+  int upstream = 0;         // queue index the process raises into
+  int private_q = -1;       // its own queue (workers, mules)
+  std::vector<int> pools;   // shared queues it reads (worker-pool, mule-pool, farms, spooler-pool)
   bool programmed = false;  // programmed mule: signals only inside signal_wait
 };
 
 enum class CtlType : std::int32_t {
   // master -> child
   raise = 1,
-  req_start,   // a = duration (virtual ns) or -1
+  req_start,  // a = duration (virtual ns) or -1
   req_finish,
-  wait,        // sig = awaited number or -1 (any)
+  wait,  // sig = awaited number or -1 (any)
   received,
-  reg,         // sig, a = handler index, text = receiver
+  reg,  // sig, a = handler index, text = receiver
   unreg,
-  give,        // an unregistered signal handed to a waiter (S5)
+  give,  // an unregistered signal handed to a waiter (S5)
   // child -> master
   wait_enter = 100,  // sig = awaited or -1
   wait_exit,
@@ -72,7 +72,9 @@ struct Instance {
   std::vector<HandlerFn> handlers;
 
   int proc_index(const ProcessId& id) const;  // -1 if not in the topology
-  Nanos real_from_virtual(Nanos v) const { return static_cast<Nanos>(static_cast<double>(v) / scale); }
+  Nanos real_from_virtual(Nanos v) const {
+    return static_cast<Nanos>(static_cast<double>(v) / scale);
+  }
 };
 
 // Queue I/O with the bounded counter (C2/S4). write_byte: false when the queue is full (the

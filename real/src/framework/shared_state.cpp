@@ -26,7 +26,8 @@ bool SharedState::create(int rows, int procs, int queues, std::string* why) {
   auto* b = static_cast<char*>(base_);
   hdr_ = new (b) SharedHeader();
   table_ = reinterpret_cast<TableEntry*>(b + h);
-  for (std::size_t i = 0; i < 256 * static_cast<std::size_t>(rows); ++i) new (&table_[i]) TableEntry();
+  for (std::size_t i = 0; i < 256 * static_cast<std::size_t>(rows); ++i)
+    new (&table_[i]) TableEntry();
   procs_ = reinterpret_cast<ProcSlot*>(b + h + t);
   for (int i = 0; i < procs; ++i) new (&procs_[i]) ProcSlot();
   queues_ = reinterpret_cast<QueueCounter*>(b + h + t + p);

@@ -18,7 +18,7 @@ inline constexpr int kReceiverLen = 64;
 struct TableEntry {
   std::uint8_t registered = 0;
   char receiver[kReceiverLen] = {};
-  std::int32_t owner = 0;    // wid that registered it (0 = master)
+  std::int32_t owner = 0;     // wid that registered it (0 = master)
   std::int32_t handler = -1;  // index into the process-local handler registry
   std::uint64_t seq = 0;      // registration order: S1 routes on the most recent one
 };

@@ -75,7 +75,8 @@ class TimerFdBackend final : public TimerBackend {
         got.push_back({t.seq, TimerFire{id, static_cast<std::int64_t>(n), t.done}});
       }
     }
-    std::sort(got.begin(), got.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(got.begin(), got.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<TimerFire> out;
     for (auto& [s, f] : got) {
       out.push_back(f);

@@ -85,7 +85,9 @@ class WheelBackend final : public TimerBackend {
     std::uint64_t gen;
   };
 
-  static std::int64_t floor_tick(Nanos t) { return t >= 0 ? t / kTick : -((-t + kTick - 1) / kTick); }
+  static std::int64_t floor_tick(Nanos t) {
+    return t >= 0 ? t / kTick : -((-t + kTick - 1) / kTick);
+  }
   static std::int64_t due_tick(const Timer& t) { return -floor_tick(-t.due); }  // ceil
 
   void place(int id) { place(id, timers_.at(id).gen); }

@@ -38,4 +38,22 @@ class OffsetWallClock : public Clock {
   std::atomic<std::int64_t>* offset_;
 };
 
+// A scenario's wall clock: starts at `wall_at_start` when CLOCK_MONOTONIC reads `mono_at_start`,
+// runs `scale` times real speed, plus the steps in *offset (shared memory: clock_step in the
+// master moves every process's wall clock). Used by the runner so cron tests need no libfaketime.
+class FakeWallClock : public Clock {
+ public:
+  FakeWallClock(Nanos wall_at_start, Nanos mono_at_start, double scale,
+                std::atomic<std::int64_t>* offset)
+      : wall0_(wall_at_start), mono0_(mono_at_start), scale_(scale), offset_(offset) {}
+  Nanos mono_ns() const override;
+  Nanos wall_ns() const override;
+  void step(Nanos delta) { offset_->fetch_add(delta); }
+
+ private:
+  Nanos wall0_, mono0_;
+  double scale_;
+  std::atomic<std::int64_t>* offset_;
+};
+
 }  // namespace sigh::real
