@@ -1,5 +1,8 @@
 #include "framework/master.h"
 
+#include <cstdlib>
+#include <string_view>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -33,7 +36,13 @@ void sleep_ns(Nanos ns) {
 }  // namespace
 
 struct Master::Impl {
-  Impl(Instance& i, MasterConfig c, Stats& s) : in(i), cfg(std::move(c)), st(s), rng(cfg.seed) {}
+  Impl(Instance& i, MasterConfig c, Stats& s) : in(i), cfg(std::move(c)), st(s), rng(cfg.seed) {
+    const char* brk = std::getenv("SIGHARNESS_BREAK");
+    break_workers_first_only_ = brk && std::string_view(brk) == "workers-first-only";
+  }
+  // A deliberately broken backend for the conformance tests:
+  // SIGHARNESS_BREAK=workers-first-only routes `workers` to worker1 only.
+  bool break_workers_first_only_ = false;
 
   struct ProcState {
     bool cheaped = false;
@@ -248,7 +257,7 @@ struct Master::Impl {
         enqueue(in.q_wpool, sig);
         return;
       case TargetKind::all_workers:  // S7: every non-cheaped slot (dead ones keep their queue)
-        for (int i = 1; i <= topo.workers; ++i)
+        for (int i = 1; i <= (break_workers_first_only_ ? 1 : topo.workers); ++i)
           if (!ps[static_cast<std::size_t>(worker_proc(i))].cheaped)
             enqueue(in.procs[static_cast<std::size_t>(worker_proc(i))].private_q, sig);
         return;
