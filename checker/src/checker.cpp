@@ -274,6 +274,8 @@ class Replay {
       return violate(
           i, "S4: the strict profile never drops silently (expected a reject or a delivery)");
     if (!e.sig) return true;
+    // Refused on the way up (before routing): no routing of it is pending.
+    if (e.queue.rfind("upstream", 0) == 0) return true;
     // Remove the matching pending routing (a refused byte is accounted for).
     std::string owner = e.queue;
     if (!e.queue.empty()) {
