@@ -153,6 +153,11 @@ class Replay {
 
   // A signal enters routing: compute who must get it.
   bool route(std::size_t i, int sig) {
+    auto& early = early_[sig];
+    if (!early.empty() && trace_.events[i].t - early.front() <= opt_.time_tolerance) {
+      early.pop_front();  // its delivery was already seen (late trigger stamp)
+      return true;
+    }
     std::string receiver;
     auto it = regs_.find(sig);
     if (profile_ == Profile::uwsgi_2_0) {
@@ -220,10 +225,14 @@ class Replay {
       mine.pop_front();
       return true;
     }
-    if (!has_routes_ && !has_raise_for(sig)) {
-      // Routed by a master-side source that this trace does not record.
-      result_.unknowns.push_back(
-          fmt::format("event #{}: signal {} has no recorded route; delivery not checked", i, sig));
+    if (!has_routes_) {
+      // Without route events the trigger (a raise, or a source fire parsed from a log)
+      // may be stamped after the delivery it caused: remember the delivery, and let a
+      // trigger within the tolerance account for it.
+      early_[sig].push_back(e.t);
+      if (!has_raise_for(sig))
+        result_.unknowns.push_back(
+            fmt::format("event #{}: signal {} delivered before its recorded trigger", i, sig));
       return true;
     }
     return violate(
@@ -445,6 +454,7 @@ class Replay {
   std::map<std::pair<int, std::string>, std::deque<Pending>> pending_each_;
   std::map<std::string, std::deque<Pending>> pending_pool_;
   std::vector<std::pair<int, std::size_t>> nobody_;
+  std::map<int, std::deque<Nanos>> early_;  // deliveries seen before their trigger
 };
 
 }  // namespace
