@@ -34,14 +34,7 @@ std::string outcome_signature(const Trace& t) {
 
 int cmd_explore(const ExploreArgs& args, std::ostream& out, std::ostream& err) {
   std::uint64_t base = 1;
-  if (args.seed) {
-    auto s = parse_seed(*args.seed);
-    if (!s) {
-      err << "error: --seed \"" << *args.seed << "\" is not a decimal or 0x-hex 64-bit number\n";
-      return kExitBadInput;
-    }
-    base = *s;
-  }
+  if (!resolve_seed_arg(args.seed, base, err)) return kExitBadInput;
   out << "seed=" << format_seed(base) << " (first of " << args.seeds << ")\n";
   if (args.seeds < 1) {
     err << "error: --seeds must be at least 1\n";

@@ -29,17 +29,8 @@ std::string trace_path_for(const std::string& base, Profile p, bool several) {
 }  // namespace
 
 int cmd_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
-  std::uint64_t seed = 0;
-  if (args.seed) {
-    auto parsed = parse_seed(*args.seed);
-    if (!parsed) {
-      err << "error: --seed \"" << *args.seed << "\" is not a decimal or 0x-hex 64-bit number\n";
-      return kExitBadInput;
-    }
-    seed = *parsed;
-  } else {
-    seed = draw_seed_from_os();
-  }
+  std::uint64_t seed = args.seed ? 0 : draw_seed_from_os();
+  if (!resolve_seed_arg(args.seed, seed, err)) return kExitBadInput;
   // The seed comes first, before anything that could fail (anchors §1.8 lesson 5).
   out << "seed=" << format_seed(seed) << "\n";
 

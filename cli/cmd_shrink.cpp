@@ -52,11 +52,9 @@ bool shrink_vector(Scenario& sc, V Scenario::*member, const std::string& signatu
 }  // namespace
 
 int cmd_shrink(const ShrinkArgs& args, std::ostream& out, std::ostream& err) {
-  auto seed = parse_seed(args.seed);
-  if (!seed) {
-    err << "error: --seed \"" << args.seed << "\" is not a decimal or 0x-hex 64-bit number\n";
-    return kExitBadInput;
-  }
+  std::uint64_t seed_value = 0;
+  if (!resolve_seed_arg(args.seed, seed_value, err)) return kExitBadInput;
+  const std::optional<std::uint64_t> seed = seed_value;
   out << "seed=" << format_seed(*seed) << "\n";
   auto loaded = load_scenario_file(args.spec);
   if (auto* e = std::get_if<SpecError>(&loaded)) {

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <ostream>
 
 namespace sigh::cli {
 
@@ -27,6 +28,18 @@ std::uint64_t draw_seed_from_os() {
     v = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   }
   return v;
+}
+
+bool resolve_seed_arg(const std::optional<std::string>& arg, std::uint64_t& seed,
+                      std::ostream& err) {
+  if (!arg) return true;
+  auto parsed = parse_seed(*arg);
+  if (!parsed) {
+    err << "error: --seed \"" << *arg << "\" is not a decimal or 0x-hex 64-bit number\n";
+    return false;
+  }
+  seed = *parsed;
+  return true;
 }
 
 std::string format_seed(std::uint64_t seed) {
