@@ -31,11 +31,11 @@ TEST(Prng, BelowStaysInRangeAndIsRoughlyUniform) {
 
 TEST(Prng, KnownFirstValuesPinTheAlgorithm) {
   // Any change to the generator changes every trace: pin it.
+  // Reference values computed independently (splitmix64 seeding of
+  // xoshiro256**, seed 0).
   Prng r(0);
-  std::uint64_t first = r.next();
-  Prng again(0);
-  EXPECT_EQ(first, again.next());
-  EXPECT_NE(first, 0u);
+  EXPECT_EQ(r.next(), 0x99ec5f36cb75f2b4u);
+  EXPECT_EQ(r.next(), 0xbf6e1f784956452au);
   EXPECT_FALSE(Prng(1).chance(0));
   EXPECT_TRUE(Prng(1).chance(1000));
 }
