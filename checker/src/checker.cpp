@@ -302,6 +302,22 @@ class Replay {
           }
       }
     }
+    if (e.queue.empty() && e.proc.empty()) {
+      // A drop parsed from a log that names no hop (uWSGI's "SIGNAL QUEUE IS FULL"):
+      // it accounts for the oldest pending byte of that signal, wherever it was going.
+      for (auto& [key, q] : pending_each_)
+        if (key.first == *e.sig && !q.empty()) {
+          q.pop_front();
+          return true;
+        }
+      for (auto& [pool, q] : pending_pool_)
+        for (auto it = q.begin(); it != q.end(); ++it)
+          if (trace_.events[it->route_index].sig == e.sig) {
+            q.erase(it);
+            return true;
+          }
+      return true;
+    }
     // Upstream refusals and routing drops: the routing never produced pending bytes,
     // or it did for the proc the event names.
     if (!e.proc.empty()) {
