@@ -131,6 +131,10 @@ if who() == "master" or (CFG["lazy"] and who().startswith("worker")):
     if not CFG["lazy"]:
         start_sources()
 
+# lazy-apps: this module is imported after the fork, too late for post_fork_hook.
+if CFG["lazy"] and who().startswith("worker"):
+    post_fork()
+
 
 def wait(sig):
     rec("wait-enter", value=sig)
