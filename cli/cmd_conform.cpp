@@ -291,6 +291,8 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
       err << e->message() << "\n";
       return kExitBadInput;
     }
+    const Scenario& sc = std::get<Scenario>(loaded);
+    if (sc.name.rfind("docs-", 0) == 0) m.divergences.emplace_back(sc.name, sc.description);
     scenarios.emplace_back(spec, std::get<Scenario>(std::move(loaded)));
   }
 

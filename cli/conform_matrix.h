@@ -25,6 +25,9 @@ struct Cell {
 struct Matrix {
   std::vector<Cell> cells;
   std::vector<std::string> notes;  // missing backends and how to install them, faking self-test...
+  // Scenarios that demonstrate where uWSGI 2.0.21 contradicts its documentation
+  // (specs/scenarios/docs-*.yaml): name -> description.
+  std::vector<std::pair<std::string, std::string>> divergences;
   std::string commit;
   std::string machine;
 };

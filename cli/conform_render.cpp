@@ -175,7 +175,20 @@ std::string render_html(const Matrix& m) {
     }
     h += "</tr>\n";
   }
-  h += "</table>\n</body></html>\n";
+  h += "</table>\n";
+  if (!m.divergences.empty()) {
+    h += "<h2>Divergences: uWSGI 2.0.21 vs its documentation</h2>\n<ul id=\"divergences\">\n";
+    for (const auto& [name, description] : m.divergences) {
+      h += "<li><b>" + xml_escape(name) + "</b>: " + xml_escape(description);
+      for (const auto& c : m.cells)
+        if (c.scenario == name)
+          h += fmt::format(" [{}/{}: {}]", xml_escape(c.backend), xml_escape(c.profile),
+                           cell_verdict_name(c.verdict));
+      h += "</li>\n";
+    }
+    h += "</ul>\n";
+  }
+  h += "</body></html>\n";
   return h;
 }
 

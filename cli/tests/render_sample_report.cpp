@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
                      "",
                      "",
                      0});
+  m.divergences.push_back(
+      {"docs-fully-reliable", "the docs say fully reliable; uWSGI drops past 278 bytes"});
   std::ofstream f(argv[1]);
   f << render_html(m);
   return f ? 0 : 1;

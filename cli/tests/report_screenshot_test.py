@@ -80,6 +80,9 @@ def main():
         if 'id="matrix"' not in page:
             print("FAIL: no matrix table in the report")
             return 1
+        if 'id="divergences"' not in page or "docs-fully-reliable" not in page:
+            print("FAIL: the report does not list the divergence findings")
+            return 1
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--hide-scrollbars", f"--user-data-dir={tmp}/profile", f"--screenshot={png}",
