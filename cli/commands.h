@@ -66,4 +66,11 @@ struct ConformArgs {
 };
 int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err);
 
+struct ReportArgs {
+  std::string input_dir = "reports/bench/raw";  // Google Benchmark JSON files of one run
+  std::string out_dir = "reports/bench";        // index.html + latest.json
+  bool require_targets = false;                 // exit 1 when a performance target is missed
+};
+int cmd_report(const ReportArgs& args, std::ostream& out, std::ostream& err);
+
 }  // namespace sigh::cli

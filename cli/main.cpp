@@ -65,6 +65,15 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("--junit", conform.junit_file,
                           "JUnit XML file (default <report>/junit.xml)");
 
+  ReportArgs report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Render benchmark results (Google Benchmark JSON) as HTML + latest.json");
+  report_cmd->add_option("--input", report.input_dir,
+                         "Directory of one run's benchmark JSON (default reports/bench/raw)");
+  report_cmd->add_option("--out", report.out_dir, "Output directory (default reports/bench)");
+  report_cmd->add_flag("--require-targets", report.require_targets,
+                       "Exit 1 when a performance target is missed");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -75,6 +84,7 @@ int main(int argc, char** argv) {
   if (explore_cmd->parsed()) return cmd_explore(explore, std::cout, std::cerr);
   if (shrink_cmd->parsed()) return cmd_shrink(shrink, std::cout, std::cerr);
   if (conform_cmd->parsed()) return cmd_conform(conform, std::cout, std::cerr);
+  if (report_cmd->parsed()) return cmd_report(report, std::cout, std::cerr);
   if (explain_cmd->parsed()) return cmd_explain(explain, std::cout, std::cerr);
   return kExitBadInput;
 }
