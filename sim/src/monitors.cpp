@@ -36,7 +36,10 @@ void SimCore::touch(const std::string& path) {
     return;
   }
   // U11: one shared inotify fd; the master reads the whole batch and routes one
-  // signal, for the last touched path.
+  // signal, for the last touched path. Where a batch ends depends on timing: touches made
+  // back to back may still be read as two batches (seen on real uWSGI), so the seeded
+  // scheduler decides whether the master read the pending batch before this touch.
+  if (monitor_batch_pending_ && pick(2) == 1) fire_monitor_batch();
   last_touched_ = path;
   if (!monitor_batch_pending_) {
     monitor_batch_pending_ = true;
@@ -46,6 +49,10 @@ void SimCore::touch(const std::string& path) {
 
 void SimCore::on_monitor_batch() {
   monitor_batch_pending_ = false;
+  fire_monitor_batch();
+}
+
+void SimCore::fire_monitor_batch() {
   const Monitor* hit = nullptr;
   for (const Monitor& m : monitors_)  // U11: the last-registered monitor of that path wins
     if (m.armed && m.src.path == last_touched_) hit = &m;

@@ -137,6 +137,7 @@ class SimCore {
   void arm_monitors();
   void touch(const std::string& path);
   void on_monitor_batch();
+  void fire_monitor_batch();  // routes the signal of the batch read now (U11)
   bool master_stalled() const { return now() < master_busy_until_; }
 
   const Scenario& sc_;

@@ -192,13 +192,25 @@ TEST(Monitor, CoalescingInUwsgiPerTouchInStrict) {
   at(s, 500 * kNsPerMs, TouchAction{"/a"});
   at(s, 500 * kNsPerMs, TouchAction{"/b"});
   at(s, 800 * kNsPerMs, TouchAction{"/a"});
-  Trace u = run(s, Profile::uwsgi_2_0);
-  // U11: one signal per batch, for the last-registered monitor of the last touched path.
-  auto f = select(u, {EventKind::monitor_fire});
-  ASSERT_EQ(f.size(), 2u) << dump(u);
-  EXPECT_EQ(f[0].sig, 3);
-  EXPECT_EQ(f[0].detail, "/b");
-  EXPECT_EQ(f[1].sig, 1);
+  // U11: one signal per batch, for the last-registered monitor of the last touched path. The two
+  // touches at 500 ms are one batch or two (timing decides; the seed picks): both are explored.
+  bool one_batch = false, two_batches = false;
+  for (std::uint64_t seed = 1; seed <= 16; ++seed) {
+    Trace u = run(s, Profile::uwsgi_2_0, seed);
+    auto f = select(u, {EventKind::monitor_fire});
+    ASSERT_TRUE(f.size() == 2u || f.size() == 3u) << dump(u);
+    if (f.size() == 3u) {  // /a read alone first: signal 1, then the /b batch
+      two_batches = true;
+      EXPECT_EQ(f[0].sig, 1);
+      f.erase(f.begin());
+    } else {
+      one_batch = true;
+    }
+    EXPECT_EQ(f[0].sig, 3) << "seed " << seed;  // monitor 2 on /b is shadowed by monitor 3
+    EXPECT_EQ(f[0].detail, "/b");
+    EXPECT_EQ(f[1].sig, 1);
+  }
+  EXPECT_TRUE(one_batch && two_batches);
   Trace st = run(s, Profile::strict);  // S10: each monitor of the path, every touch
   EXPECT_EQ(count(st, {EventKind::monitor_fire, 1}), 2);
   EXPECT_EQ(count(st, {EventKind::monitor_fire, 2}), 1);
