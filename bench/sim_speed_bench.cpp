@@ -68,7 +68,8 @@ void BM_SimRoutedSignals(benchmark::State& state) {
     routed += r.stats.routed;
     benchmark::DoNotOptimize(r.stats.handled);
   }
-  state.counters["signals_per_second"] = benchmark::Counter(static_cast<double>(routed), benchmark::Counter::kIsRate);
+  state.counters["signals_per_second"] =
+      benchmark::Counter(static_cast<double>(routed), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SimRoutedSignals)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
 

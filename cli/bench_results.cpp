@@ -53,6 +53,21 @@ const std::set<std::string>& builtin_keys() {
   return k;
 }
 
+// Google Benchmark appends its run options to the name ("/iterations:1/manual_time"); the
+// report's names are the benchmark's own.
+std::string strip_run_options(const std::string& name) {
+  static const char* kOptions[] = {"iterations:",      "repeats:",  "threads:",    "min_time:",
+                                   "min_warmup_time:", "real_time", "manual_time", "process_time"};
+  std::string out;
+  std::stringstream ss(name);
+  for (std::string part; std::getline(ss, part, '/');) {
+    bool option = false;
+    for (const char* o : kOptions) option = option || part.rfind(o, 0) == 0;
+    if (!option) out += (out.empty() ? "" : "/") + part;
+  }
+  return out;
+}
+
 void split_name(BenchRow& r) {
   std::vector<std::string> parts;
   std::stringstream ss(r.name);
@@ -119,8 +134,7 @@ bool read_file(const fs::path& p, std::map<std::string, Accum>& acc,
     }
     const std::string run_type = b.value("run_type", "iteration");
     std::string name = b.value("run_name", b["name"].get<std::string>());
-    for (const char* suffix : {"/real_time", "/manual_time"})  // time-mode suffixes
-      if (name.ends_with(suffix)) name.resize(name.size() - std::string_view(suffix).size());
+    name = strip_run_options(name);
     if (run_type != "iteration") {
       // We take our own medians over the repetitions; a file written with
       // --benchmark_report_aggregates_only has only aggregates: keep its median then.

@@ -181,6 +181,11 @@ std::optional<std::string> why_not_runnable(const Scenario& sc, const RunOptions
 
 }  // namespace
 
+namespace detail {
+bool build_topology(Instance& in, std::string* why) { return build(in, why); }
+void close_instance_fds(Instance& in) { FdCloser{in}; }
+}  // namespace detail
+
 RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (auto why = why_not_runnable(sc, opt)) return skip(*why);
 

@@ -97,4 +97,9 @@ TableEntry visible_entry(Instance& in, int row, int sig);
 std::optional<std::string> routing_receiver(Instance& in, int sig);
 bool registered_anywhere(Instance& in, int sig);
 
+// Builds the queues, control channels and shared table of in.topo (runner.cpp), and closes every
+// fd of an instance again.
+bool build_topology(Instance& in, std::string* why);
+void close_instance_fds(Instance& in);
+
 }  // namespace sigh::real::detail

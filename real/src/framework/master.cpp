@@ -694,7 +694,7 @@ struct Master::Impl {
 
   void run_until(Nanos end) {
     epoll_event evs[16];
-    while (now() < end) {
+    while (now() < end && !(cfg.stop_requested && cfg.stop_requested())) {
       reap();
       run_actions();
       arm_due_timers();

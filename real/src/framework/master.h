@@ -25,6 +25,9 @@ struct MasterConfig {
   std::function<int(const Registration&)> handler_index;  // registration -> registry index
   std::map<int, ProgramFn> mule_programs;                 // programmed mule id -> its code
   Nanos respawn_delay = kNsPerMs;                         // C7 (virtual)
+  // Checked once per loop iteration: run_until returns early when it says so (the benchmark
+  // rig stops when every signal is handled; `serve` stops on SIGINT/SIGTERM).
+  std::function<bool()> stop_requested;
 };
 
 class Master {
