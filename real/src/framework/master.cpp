@@ -1,8 +1,5 @@
 #include "framework/master.h"
 
-#include <cstdlib>
-#include <string_view>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -14,10 +11,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <random>
+#include <string_view>
 #include <variant>
 
 #include "framework/cron_match.h"
@@ -81,6 +81,8 @@ struct Master::Impl {
   std::vector<Waiter> waiters;
   std::size_t next_action = 0;
   pid_t self = getpid();
+  Nanos last_reap_ = std::numeric_limits<Nanos>::min() / 2;
+  std::map<std::string, decltype(parse_target_strict(std::string_view{}))> parsed_targets_;
 
   const Scenario& sc() const { return *cfg.scenario; }
   Nanos now() const { return in.sink.now(); }
@@ -185,6 +187,11 @@ struct Master::Impl {
   }
 
   void reap() {
+    // waitpid per child costs one syscall each: once per millisecond is enough (C7's respawn
+    // delay is 1 ms) and keeps the routing loop's per-signal cost independent of the topology.
+    const Nanos t = real_now();
+    if (t - last_reap_ < kNsPerMs) return;
+    last_reap_ = t;
     for (std::size_t p = 1; p < in.procs.size(); ++p) {
       pid_t pid = slot(static_cast<int>(p)).pid.load();
       if (pid <= 0) continue;
@@ -244,7 +251,11 @@ struct Master::Impl {
       hold(sig);
       return;
     }
-    auto parsed = parse_target_strict(*receiver);
+    // Receivers are few and fixed: parse each once (the table stores the string verbatim).
+    auto cached = parsed_targets_.find(*receiver);
+    if (cached == parsed_targets_.end())
+      cached = parsed_targets_.emplace(*receiver, parse_target_strict(*receiver)).first;
+    const auto& parsed = cached->second;
     if (!std::holds_alternative<Target>(parsed)) {
       reject(sig, *receiver, "invalid target");
       return;
