@@ -1,8 +1,11 @@
 // The three TimerBackend implementations behind one interface.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 #include "sigharness/real/timer_backend.h"
+#include "sigharness/real/timer_waker.h"
 
 namespace sigh::real {
 namespace {
@@ -100,6 +103,49 @@ TEST(TimersTimerfd, SubSecondPeriodIsHonoured) {
   EXPECT_EQ(f[0].expirations, 1);
   EXPECT_EQ(parse_timer_backend("wheel"), TimerBackendKind::wheel);
   EXPECT_FALSE(parse_timer_backend("heap").has_value());
+}
+
+}  // namespace
+}  // namespace sigh::real
+
+namespace sigh::real {
+namespace {
+
+// The master's precise wait: the waker's timerfd is armed at the backend's exact deadline
+// (absolute CLOCK_MONOTONIC), not at epoll_wait's whole milliseconds.
+TEST(TimerWaker, ArmsAtTheExactDeadlineAndDrains) {
+  for (auto kind : {TimerBackendKind::rbtree, TimerBackendKind::wheel}) {
+    auto b = make_timer_backend(kind);
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    const Nanos base = static_cast<Nanos>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
+    TimerWaker w(*b, base);
+    ASSERT_GE(w.fd(), 0);
+    ASSERT_NE(w.fd(), b->fd());
+    const Nanos period = 80 * kNsPerMs + 300 * kNsPerUs;  // not a whole number of ms
+    ASSERT_TRUE(b->add(1, period, 1, 0));
+    w.arm(0);
+    itimerspec cur{};
+    ASSERT_EQ(timerfd_gettime(w.fd(), &cur), 0);
+    const Nanos left = static_cast<Nanos>(cur.it_value.tv_sec) * kNsPerSec + cur.it_value.tv_nsec;
+    // Armed for base + 80.3 ms (the wheel rounds up to its 1 ms tick: 81 ms).
+    const Nanos want = kind == TimerBackendKind::wheel ? 81 * kNsPerMs : period;
+    EXPECT_GT(left, 0);
+    EXPECT_LE(left, want);
+    EXPECT_GT(left, want - 60 * kNsPerMs);  // generous: the test may be descheduled a while
+    pollfd p{w.fd(), POLLIN, 0};
+    ASSERT_EQ(poll(&p, 1, 2000), 1);  // it does fire
+    w.drain();
+    EXPECT_EQ(poll(&p, 1, 0), 0);  // and drain clears it
+    b->expire(period + kNsPerMs);
+    w.arm(period + kNsPerMs);  // nothing armed any more: disarmed
+    ASSERT_EQ(timerfd_gettime(w.fd(), &cur), 0);
+    EXPECT_EQ(cur.it_value.tv_sec, 0);
+    EXPECT_EQ(cur.it_value.tv_nsec, 0);
+  }
+  auto tfd = make_timer_backend(TimerBackendKind::timerfd);
+  TimerWaker w(*tfd, 0);
+  EXPECT_EQ(w.fd(), tfd->fd());  // the timerfd backend wakes the loop itself
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ struct Master::Impl {
   std::vector<ProcState> ps;
   int ep = -1, ino = -1;
   std::unique_ptr<TimerBackend> kernel, rb;
+  std::unique_ptr<TimerWaker> rb_waker;
   std::vector<std::pair<Nanos, int>> pending_timers;  // (at, index into scenario timers)
   std::vector<Cron> crons;
   std::vector<Monitor> monitors;
@@ -638,7 +639,13 @@ struct Master::Impl {
       add_fd(in.queues[static_cast<std::size_t>(q)].rfd, tag_queue | static_cast<std::uint64_t>(q));
     for (std::size_t p = 1; p < in.procs.size(); ++p) add_fd(in.procs[p].ctl_master, tag_ctl | p);
     add_fd(kernel->fd(), tag_timer);
-    if (rb->fd() >= 0) add_fd(rb->fd(), tag_timer);
+    // rb_timers wake the loop at their exact deadline (not epoll_wait's whole milliseconds).
+    rb_waker = std::make_unique<TimerWaker>(*rb, in.shm.header().t0);
+    if (rb_waker->fd() < 0) {
+      *why = std::string("timerfd_create failed: ") + std::strerror(errno);
+      return false;
+    }
+    add_fd(rb_waker->fd(), tag_timer);
     if (!sc().monitors.empty()) {
       ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
       if (ino < 0) {
@@ -712,6 +719,7 @@ struct Master::Impl {
       arm_monitors();
       check_crons();
       expire_timers();
+      rb_waker->arm(real_now());
       int n = epoll_wait(ep, evs, 16, wait_ms(end));
       for (int i = 0; i < n; ++i) {
         const std::uint64_t tag = evs[i].data.u64 & ~0xffffffffull;
@@ -722,6 +730,7 @@ struct Master::Impl {
         } else if (tag == tag_ctl) {
           on_ctl(idx);
         } else if (tag == tag_timer) {
+          rb_waker->drain();
           expire_timers();
         } else if (tag == tag_ino) {
           read_inotify();
@@ -755,6 +764,7 @@ struct Master::Impl {
     if (ino >= 0) close(ino);
     if (ep >= 0) close(ep);
     ino = ep = -1;
+    rb_waker.reset();
     kernel.reset();
     rb.reset();
   }

@@ -11,6 +11,7 @@
 #include "framework/instance.h"
 #include "sigharness/real/clock.h"
 #include "sigharness/real/timer_backend.h"
+#include "sigharness/real/timer_waker.h"
 #include "sigharness/scenario.h"
 
 namespace sigh::real::detail {
