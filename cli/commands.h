@@ -66,6 +66,18 @@ struct ConformArgs {
 };
 int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err);
 
+struct ServeArgs {
+  std::string spec;
+  std::string pid_file;
+  std::string listen;              // e.g. 127.0.0.1:1717 (empty: no remote signals)
+  std::vector<std::string> allow;  // TCP peers allowed to send remote signals
+  std::string timer_backend = "rbtree";
+  std::string log_format = "text";
+};
+// Exit codes: 0 stopped cleanly (SIGINT/SIGTERM), 2 bad input (spec, flag, pid file taken,
+// address), 3 the master could not start.
+int cmd_serve(const ServeArgs& args, std::ostream& out, std::ostream& err);
+
 struct ReportArgs {
   std::string input_dir = "reports/bench/raw";  // Google Benchmark JSON files of one run
   std::string out_dir = "reports/bench";        // index.html + latest.json

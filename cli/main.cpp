@@ -65,6 +65,23 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("--junit", conform.junit_file,
                           "JUnit XML file (default <report>/junit.xml)");
 
+  ServeArgs serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "Run a real master from a spec's topology in the foreground (registrations, timers, crons, "
+      "file monitors; the timed script is ignored), log every event to stderr; SIGINT/SIGTERM "
+      "stop it cleanly, SIGHUP reloads");
+  serve_cmd->add_option("spec", serve.spec, "Scenario YAML file")->required();
+  serve_cmd->add_option("--pid-file", serve.pid_file,
+                        "Write our pid here (refused if it names a live process)");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "Accept uwsgi-protocol remote signals here (e.g. 127.0.0.1:1717)");
+  serve_cmd->add_option("--allow", serve.allow,
+                        "TCP peers allowed to send remote signals (default 127.0.0.1)");
+  serve_cmd->add_option("--timer-backend", serve.timer_backend,
+                        "rb_timer backend: timerfd, rbtree (default) or wheel");
+  serve_cmd->add_option("--log-format", serve.log_format, "text (default) or json");
+
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
       "report", "Render benchmark results (Google Benchmark JSON) as HTML + latest.json");
@@ -84,6 +101,7 @@ int main(int argc, char** argv) {
   if (explore_cmd->parsed()) return cmd_explore(explore, std::cout, std::cerr);
   if (shrink_cmd->parsed()) return cmd_shrink(shrink, std::cout, std::cerr);
   if (conform_cmd->parsed()) return cmd_conform(conform, std::cout, std::cerr);
+  if (serve_cmd->parsed()) return cmd_serve(serve, std::cout, std::cerr);
   if (report_cmd->parsed()) return cmd_report(report, std::cout, std::cerr);
   if (explain_cmd->parsed()) return cmd_explain(explain, std::cout, std::cerr);
   return kExitBadInput;

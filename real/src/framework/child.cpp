@@ -246,6 +246,8 @@ void child_main(Instance& in, int proc, pid_t master, const ProgramFn& program) 
   sigprocmask(SIG_SETMASK, &none, nullptr);
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);  // a serving master's SIGHUP (reload) handler is not the child's
+  signal(SIGABRT, SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
   try {
     Child c(in, proc);

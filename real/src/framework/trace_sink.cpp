@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace sigh::real::detail {
 
@@ -19,10 +21,37 @@ bool TraceSink::open(const std::string& path, std::string* why) {
   return true;
 }
 
+bool TraceSink::open_fd(int fd, bool text, std::string* why) {
+  fd_ = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (fd_ < 0) {
+    *why = std::string("cannot duplicate the log fd: ") + std::strerror(errno);
+    return false;
+  }
+  text_ = text;
+  path_ = "<fd " + std::to_string(fd) + ">";
+  return true;
+}
+
 void TraceSink::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
+
+namespace {
+std::string text_line(const TraceEvent& e) {
+  char t[32];
+  std::snprintf(t, sizeof t, "%12.6f ", static_cast<double>(e.t) / 1e9);
+  std::string l = t;
+  l += event_kind_name(e.kind);
+  if (e.sig) l += " sig=" + std::to_string(*e.sig);
+  l += " proc=" + e.proc;
+  if (!e.queue.empty()) l += " queue=" + e.queue;
+  if (!e.target.empty()) l += " target=" + e.target;
+  if (!e.detail.empty()) l += " detail=\"" + e.detail + "\"";
+  if (e.value) l += " value=" + std::to_string(*e.value);
+  return l;
+}
+}  // namespace
 
 Nanos TraceSink::now() const {
   timespec ts{};
@@ -45,7 +74,7 @@ void TraceSink::emit(EventKind k, int sig, const std::string& proc, const std::s
   e.detail = detail;
   e.value = value;
   e.wall = wall;
-  std::string line = trace_event_to_json(e);
+  std::string line = text_ ? text_line(e) : trace_event_to_json(e);
   line += '\n';
   // One write per line: O_APPEND makes each write land whole at the end of the file.
   ssize_t n;

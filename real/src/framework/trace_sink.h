@@ -13,6 +13,9 @@ namespace sigh::real::detail {
 class TraceSink {
  public:
   bool open(const std::string& path, std::string* why);
+  // Logs to a copy of `fd` (e.g. stderr for `sigharness serve`): JSON lines, or text lines
+  // ("    1.234567 handler-start sig=11 proc=worker1") when `text`.
+  bool open_fd(int fd, bool text, std::string* why);
   void close();
   ~TraceSink() { close(); }
   void set_start(Nanos t0_mono, double scale) {
@@ -27,6 +30,7 @@ class TraceSink {
 
  private:
   int fd_ = -1;
+  bool text_ = false;
   std::string path_;
   Nanos t0_ = 0;
   double scale_ = 1.0;
