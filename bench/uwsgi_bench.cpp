@@ -1,9 +1,14 @@
 // Real uWSGI 2.0.21 (Debian uwsgi-core + uwsgi-plugin-python3) beside our figures, same machine,
 // same run: one uWSGI instance per benchmark, Python handlers (bench/uwsgi/bench_app.py), a
 // raising process in the same layout as ours (a programmed mule; a worker for the `mules` target,
-// whose recipients include every mule), the same 64-in-flight window and pacing.
+// whose recipients include every mule), the same 64-in-flight window as ours.
 //   dispatch_uwsgi/<kind>/<n>: signals_per_second, deliveries_per_second, latency from the
-//   intended send time (open loop at paced_rate), dropped (raised but never handled).
+//   intended send time (open loop at paced_rate = min(ours, a quarter of the capacity just
+//   measured); the k-th handled time is matched to the k-th intended send, FIFO, per recipient,
+//   and over the merged handled times for the pool), dropped (raised but never handled).
+//   timer_uwsgi_<add_timer|add_rb_timer>/<N>: lateness from arming + k s, fires, early.
+//   N is 1 or 64: uWSGI 2.0.21 refuses the 65th timer of each kind (MAX_TIMERS; checked: the
+//   65th add_timer raises ValueError("unable to add timer")), so 100 or 10,000 cannot be armed.
 // Loopback only (a unix http-socket), stopped with SIGINT (SIGTERM reloads uWSGI 2.0), the whole
 // session reaped by pid, the run directory removed.
 #include <benchmark/benchmark.h>
@@ -19,6 +24,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench_counters.h"
@@ -39,6 +45,10 @@ constexpr std::int64_t kWindow = 64;
 constexpr std::int64_t kDeliveriesPerThroughputRun = 50'000;
 constexpr double kPacedDeliveriesPerSec = 20'000;
 constexpr double kPacedSeconds = 1.0;
+// The open-loop phase runs at ours' rate, or at a quarter of the capacity just measured when
+// that is lower (Python handlers: a few 10k/s; the spooler: a few 1k/s), so that the latency
+// is not a queue built by a rate near capacity.
+constexpr double kPacedMaxLoad = 0.25;
 
 struct Layout {
   std::string kind, target;
@@ -101,7 +111,7 @@ Outcome uwsgi_run(const Layout& L, std::int64_t n, double rate) {
       fs::remove_all(d, ec);
     }
   } cleanup{dir};
-  for (const char* f : {"bench_app.py", "bench_raiser_mule.py"})
+  for (const char* f : {"bench_app.py", "bench_raiser_mule.py", "timer_app.py"})
     fs::copy_file(fs::path(SIGH_BENCH_UWSGI_PY_DIR) / f, fs::path(dir) / f);
   const bool raise_from_worker = L.kind == "mules";
 
@@ -233,7 +243,7 @@ void BM_UwsgiDispatch(benchmark::State& st, Layout L) {
     sps = static_cast<double>(thr.raised) / secs;
     dps = static_cast<double>(thr.handled) / secs;
     dropped += static_cast<double>(thr.expected - thr.handled);
-    rate = kPacedDeliveriesPerSec / L.per_raise;
+    rate = std::min(kPacedDeliveriesPerSec / L.per_raise, kPacedMaxLoad * sps);
     Outcome lat = uwsgi_run(L, static_cast<std::int64_t>(rate * kPacedSeconds), rate);
     if (!lat.error.empty()) {
       st.SkipWithError(("paced run: " + lat.error).c_str());
@@ -250,7 +260,117 @@ void BM_UwsgiDispatch(benchmark::State& st, Layout L) {
   sigh::bench::set_latency_counters(st, hist);
 }
 
+// uWSGI's timers: N timers of 1 s (uWSGI's only resolution), handlers in a 2-worker pool.
+// Lateness = handler time - (arming time + k s): it includes the master -> worker hop, the one
+// point of uWSGI's timer path a Python handler can observe.
+struct TimerOutcome {
+  std::string error;
+  std::vector<Nanos> lateness;
+};
+
+TimerOutcome uwsgi_timer_run(const std::string& kind, int n, int seconds) {
+  TimerOutcome out;
+  char tpl[] = "/tmp/sigharness-uwsgi-timers-XXXXXX";
+  if (!mkdtemp(tpl)) {
+    out.error = "mkdtemp failed";
+    return out;
+  }
+  const std::string dir = tpl;
+  struct Cleanup {
+    std::string d;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(d, ec);
+    }
+  } cleanup{dir};
+  fs::copy_file(fs::path(SIGH_BENCH_UWSGI_PY_DIR) / "timer_app.py", fs::path(dir) / "timer_app.py");
+  const std::int64_t cap = seconds + 2;
+  const std::size_t size = static_cast<std::size_t>(3 + n + n * cap) * sizeof(std::int64_t);
+  const std::string board_path = dir + "/board";
+  int bfd = open(board_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (bfd < 0 || ftruncate(bfd, static_cast<off_t>(size)) != 0) {
+    out.error = "cannot create the board file";
+    if (bfd >= 0) close(bfd);
+    return out;
+  }
+  void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, bfd, 0);
+  close(bfd);
+  if (mem == MAP_FAILED) {
+    out.error = "cannot map the board file";
+    return out;
+  }
+  auto* w = static_cast<volatile std::int64_t*>(mem);
+  w[1] = n;
+  w[2] = cap;
+  std::string ini = "[uwsgi]\nplugin = python3\nplugin = signal\nmaster = true\nprocesses = 2\n";
+  ini += "wsgi-file = " + dir + "/timer_app.py\nhttp-socket = " + dir + "/http.sock\n";
+  ini += "logto = " + dir + "/uwsgi.log\ndisable-logging = true\n";
+  ini += "env = SIGH_TIMER_N=" + std::to_string(n) + "\nenv = SIGH_TIMER_KIND=" + kind +
+         "\nenv = SIGH_BENCH_BOARD=" + board_path + "\n";
+  std::ofstream(dir + "/bench.ini") << ini;
+  std::string why;
+  Child c = spawn_in_session({"/usr/bin/uwsgi", "--ini", dir + "/bench.ini"}, {},
+                             dir + "/stdout.log", &why);
+  if (c.pid <= 0) {
+    out.error = "cannot start uWSGI: " + why;
+    munmap(mem, size);
+    return out;
+  }
+  sleep_for(static_cast<Nanos>(seconds) * sigh::kNsPerSec + 500 * sigh::kNsPerMs);
+  stop_child(c, 10 * sigh::kNsPerSec);
+  const Nanos armed = w[0];
+  if (armed == 0)
+    out.error = "the timers were never armed: " + read_text(dir + "/uwsgi.log").substr(0, 2000);
+  for (int i = 0; i < n && armed != 0; ++i) {
+    const std::int64_t cnt = std::min<std::int64_t>(std::int64_t{w[3 + i]}, cap);
+    for (std::int64_t k = 0; k < cnt; ++k)
+      out.lateness.push_back(w[3 + n + i * cap + k] - (armed + (k + 1) * sigh::kNsPerSec));
+  }
+  munmap(mem, size);
+  return out;
+}
+
+void BM_UwsgiTimers(benchmark::State& st, std::string kind, int n) {
+  if (access("/usr/bin/uwsgi", X_OK) != 0) {
+    st.SkipWithError("/usr/bin/uwsgi is not installed");
+    return;
+  }
+  constexpr int kSeconds = 6;
+  sigh::bench::LatencyHistogram hist;
+  std::int64_t early = 0;
+  Nanos early_max = 0;
+  for (auto _ : st) {
+    TimerOutcome r = uwsgi_timer_run(kind, n, kSeconds);
+    if (!r.error.empty() || r.lateness.empty()) {
+      st.SkipWithError(("timer run: " + (r.error.empty() ? "no fire seen" : r.error)).c_str());
+      return;
+    }
+    for (Nanos l : r.lateness) {
+      hist.record(l);  // an early fire counts as 0 there; `early` keeps it visible
+      if (l < 0) {
+        ++early;
+        early_max = std::max(early_max, -l);
+      }
+    }
+    st.SetIterationTime(kSeconds);
+  }
+  st.counters["fires"] = static_cast<double>(hist.total);
+  st.counters["armed"] = n;
+  st.counters["early"] = static_cast<double>(early);
+  st.counters["early_max_ns"] = static_cast<double>(early_max);
+  sigh::bench::set_latency_counters(st, hist);
+}
+
 void register_all() {
+  // uWSGI allows at most 64 timers and 64 rb_timers (MAX_TIMERS): 10,000 cannot be armed.
+  for (const char* kind : {"add_timer", "add_rb_timer"})
+    for (int n : {1, 64})
+      benchmark::RegisterBenchmark(
+          ("timer_uwsgi_" + std::string(kind) + "/" + std::to_string(n)).c_str(), BM_UwsgiTimers,
+          std::string(kind), n)
+          ->Iterations(1)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
   auto reg = [](Layout L, int n) {
     const std::string name = "dispatch_uwsgi/" + L.kind + "/" + std::to_string(n);
     benchmark::RegisterBenchmark(name.c_str(), BM_UwsgiDispatch, L)
@@ -259,7 +379,7 @@ void register_all() {
         ->Unit(benchmark::kMillisecond);
   };
   for (int w : {1, 2, 4, 8}) reg({"pool", "worker", w, 0, 0, 1, true}, w);
-  for (int w : {1, 2, 4}) reg({"workerN", "worker1", w, 0, 0, 1, false}, w);
+  for (int w : {1, 2, 4, 8}) reg({"workerN", "worker1", w, 0, 0, 1, false}, w);
   for (int w : {1, 2, 4, 8, 16, 32}) reg({"workers", "workers", w, 0, 0, w, false}, w);
   reg({"mules", "mules", 1, 2, 0, 2, false}, 2);
   reg({"spooler", "spooler", 1, 0, 1, 1, false}, 1);

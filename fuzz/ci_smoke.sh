@@ -12,7 +12,7 @@ fi
 BUILD=build-fuzz-ci
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSIGHARNESS_BUILD_BENCH=OFF -DBUILD_TESTING=OFF -DSIGHARNESS_FUZZING=ON > /dev/null
-TARGETS=(target_strings scenario_yaml trace_reader remote_packet pid_file)
+TARGETS=(target_strings scenario_yaml trace_reader remote_packet remote_live pid_file)
 cmake --build "$BUILD" --target "${TARGETS[@]/#/fuzz_}" -j2 > /dev/null
 for t in "${TARGETS[@]}"; do
   dict=""

@@ -67,7 +67,8 @@ class Child final : public ProcessApi {
       Nanos left = in_.real_from_virtual(req_end_ - in_.sink.now());
       timeout_ms = static_cast<int>(std::clamp<Nanos>(left / kNsPerMs + 1, 0, timeout_ms));
     }
-    std::vector<pollfd> fds;
+    std::vector<pollfd>& fds = fds_;  // reused: no allocation per wake-up
+    fds.clear();
     fds.push_back({me_.ctl_child, POLLIN, 0});
     const bool sig_ok = reads_signals();
     if (sig_ok)
@@ -229,6 +230,7 @@ class Child final : public ProcessApi {
   const ProcDef& me_;
   std::string name_;
   std::vector<int> queues_;
+  std::vector<pollfd> fds_;
   std::size_t rr_ = 0;
   bool in_request_ = false, implicit_ = false, waiting_ = false;
   Nanos req_end_ = -1;

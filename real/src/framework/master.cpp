@@ -389,12 +389,15 @@ struct Master::Impl {
                " timer: " + std::strerror(errno));
   }
 
-  void expire_timers() {
-    for (const auto& f : kernel->expire(real_now())) {
-      const TimerSource& t = sc().timers[static_cast<std::size_t>(f.id)];
-      emit(EventKind::timer_fire, t.sig, "master", {}, {}, {}, f.expirations);
-      route(t.sig);
-    }
+  // Kernel timers are read only when their fd reported readiness (reading the timerfd set costs
+  // a syscall, paid per routed signal otherwise); rb_timers are checked every iteration.
+  void expire_timers(bool kernel_ready) {
+    if (kernel_ready)
+      for (const auto& f : kernel->expire(real_now())) {
+        const TimerSource& t = sc().timers[static_cast<std::size_t>(f.id)];
+        emit(EventKind::timer_fire, t.sig, "master", {}, {}, {}, f.expirations);
+        route(t.sig);
+      }
     for (const auto& f : rb->expire(real_now())) {
       const TimerSource& t = sc().timers[static_cast<std::size_t>(f.id)];
       emit(EventKind::rbtimer_fire, t.sig, "master", {}, {}, {}, f.iteration);
@@ -718,7 +721,7 @@ struct Master::Impl {
       arm_due_timers();
       arm_monitors();
       check_crons();
-      expire_timers();
+      expire_timers(false);
       rb_waker->arm(real_now());
       int n = epoll_wait(ep, evs, 16, wait_ms(end));
       for (int i = 0; i < n; ++i) {
@@ -731,7 +734,7 @@ struct Master::Impl {
           on_ctl(idx);
         } else if (tag == tag_timer) {
           rb_waker->drain();
-          expire_timers();
+          expire_timers(true);
         } else if (tag == tag_ino) {
           read_inotify();
         }
