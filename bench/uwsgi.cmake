@@ -8,3 +8,10 @@ target_compile_definitions(bench_uwsgi PRIVATE
   SIGH_BENCH_UWSGI_PY_DIR="${CMAKE_CURRENT_SOURCE_DIR}/uwsgi")
 sigharness_target_defaults(bench_uwsgi)
 set_target_properties(bench_uwsgi PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+
+# Runs one fast case of bench_uwsgi on the real uWSGI and checks its JSON (skips without uWSGI).
+sigharness_test(NAME uwsgi_bench_test SOURCES tests/uwsgi_bench_test.cpp
+  LIBS nlohmann_json::nlohmann_json LABELS "uwsgi;bench" TIMEOUT 150)
+target_compile_definitions(uwsgi_bench_test PRIVATE
+  SIGH_BENCH_UWSGI_BIN="$<TARGET_FILE:bench_uwsgi>")
+add_dependencies(uwsgi_bench_test bench_uwsgi)
