@@ -45,7 +45,7 @@ void BM_RealDispatch(benchmark::State& st, std::string target, Topology topo) {
   o.topology = topo;
   o.target = target;
   sigh::bench::LatencyHistogram hist;
-  double sps = 0, dps = 0, retries = 0, rate = 0;
+  double sps = 0, dps = 0, retries = 0, waits = 0, rate = 0;
   int per_raise = 1;
   for (auto _ : st) {
     {
@@ -65,6 +65,7 @@ void BM_RealDispatch(benchmark::State& st, std::string target, Topology topo) {
     sps = static_cast<double>(thr.raised) / secs;
     dps = static_cast<double>(thr.handled) / secs;
     retries = static_cast<double>(thr.sender_retries);
+    waits = static_cast<double>(thr.window_waits);
 
     rate = kPacedDeliveriesPerSec / per_raise;
     DispatchRun lat;
@@ -74,6 +75,7 @@ void BM_RealDispatch(benchmark::State& st, std::string target, Topology topo) {
   st.counters["signals_per_second"] = sps;
   st.counters["deliveries_per_second"] = dps;
   st.counters["sender_retries"] = retries;
+  st.counters["window_waits"] = waits;
   st.counters["paced_rate"] = rate;
   st.counters["workers"] = topo.workers;
   sigh::bench::set_latency_counters(st, hist);
@@ -93,7 +95,7 @@ void register_all() {
         ->Unit(benchmark::kMillisecond);
   };
   for (int w : {1, 2, 4, 8}) reg("dispatch_real/pool/" + std::to_string(w), "worker", workers(w));
-  for (int w : {1, 2, 4}) reg("dispatch_real/workerN/" + std::to_string(w), "worker1", workers(w));
+  for (int w : {1, 2, 4, 8}) reg("dispatch_real/workerN/" + std::to_string(w), "worker1", workers(w));
   for (int w : {1, 2, 4, 8, 16, 32})
     reg("dispatch_real/workers/" + std::to_string(w), "workers", workers(w));
   Topology mules = workers(1);

@@ -41,6 +41,7 @@ struct Board {
   std::atomic<std::int64_t> handled{0};
   std::atomic<std::int64_t> raised{0};
   std::atomic<std::int64_t> retries{0};
+  std::atomic<std::int64_t> window_waits{0};
   std::atomic<std::int64_t> first_send{0};
   std::atomic<int> next_slot{0};
   std::int64_t slots = 0, per_slot = 0;
@@ -198,6 +199,18 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
   const std::int64_t per_raise = m.per_raise;
   const Nanos interval = rate_per_sec > 0 ? static_cast<Nanos>(1e9 / rate_per_sec) : 0;
   const Nanos start_at = mono_now() + 20 * kNsPerMs;  // children settle into their loops
+  // Raises every recipient has handled. A broadcast counts its slowest recipient, not the
+  // average: one descheduled worker must not fall a whole queue behind the others.
+  const bool pool = m.pool;
+  const auto done = [b, map, pool, per_raise]() -> std::int64_t {
+    if (pool) return b->handled.load(std::memory_order_acquire) / per_raise;
+    const std::int64_t claimed = std::min<std::int64_t>(b->next_slot.load(), b->slots);
+    if (claimed < per_raise) return 0;  // a recipient has not run yet
+    std::int64_t least = std::numeric_limits<std::int64_t>::max();
+    for (std::int64_t s = 0; s < claimed; ++s)
+      least = std::min(least, map.counts()[s].load(std::memory_order_acquire));
+    return least;
+  };
   const pid_t sender = fork();
   if (sender == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -209,8 +222,8 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
       if (interval > 0) sleep_until(start_at + k * interval);
       // Closed-loop window: at most kWindow raises in flight, so no downstream queue (capacity
       // 278 by default) can overflow; the master would reject loudly (S4) rather than block.
-      while ((k - b->handled.load(std::memory_order_acquire) / per_raise) >= kWindow) {
-        b->retries.fetch_add(1, std::memory_order_relaxed);
+      while (k - done() >= kWindow) {
+        b->window_waits.fetch_add(1, std::memory_order_relaxed);
         sched_yield();
       }
       while (!detail::write_byte(m.in, m.in.q_up, m.opt.signal, nullptr)) {
@@ -240,6 +253,7 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
   res.handled = b->handled.load();
   res.expected = expected;
   res.sender_retries = b->retries.load();
+  res.window_waits = b->window_waits.load();
   res.first_send_ns = b->first_send.load();
   // Latencies (open loop only): the intended send time of the k-th raise is start_at + k*interval.
   const auto intended = [&](std::int64_t k) { return start_at + k * interval; };

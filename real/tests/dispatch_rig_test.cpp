@@ -85,6 +85,21 @@ TEST(DispatchRig, BroadcastReachesEveryWorkerAndPacedRunsMeasureLatency) {
   EXPECT_EQ(open_fds(), fds);
 }
 
+// Closed loop to many workers: the in-flight window follows the slowest recipient, so no
+// private queue overflows even when one worker is descheduled while the others run ahead.
+TEST(DispatchRig, WideBroadcastClosedLoopLosesNothing) {
+  const int fds = open_fds();
+  Topology t;
+  t.workers = 16;
+  DispatchRun r = run_once("workers", t, 2000, 0);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.rejected, 0);
+  EXPECT_EQ(r.handled, 32000);
+  EXPECT_EQ(r.sender_retries, 0);  // the window keeps the upstream queue from filling
+  EXPECT_EQ(my_children(), 0);
+  EXPECT_EQ(open_fds(), fds);
+}
+
 TEST(DispatchRig, MulesSpoolerAndWorkerN) {
   Topology t;
   t.workers = 2;

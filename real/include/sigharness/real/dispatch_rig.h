@@ -30,7 +30,8 @@ struct DispatchRun {
   std::int64_t raised = 0;          // signals the sender put in the upstream queue
   std::int64_t handled = 0;         // handler runs observed
   std::int64_t expected = 0;        // raised x recipients per raise
-  std::int64_t sender_retries = 0;  // waits for the in-flight window or a full upstream queue
+  std::int64_t sender_retries = 0;  // write_byte refused (upstream queue full), then retried
+  std::int64_t window_waits = 0;    // spins waiting for the 64-raise in-flight window
   std::int64_t rejected = 0;        // signals the master refused (must be 0 in a benchmark)
   Nanos first_send_ns = 0;          // CLOCK_MONOTONIC of the first raise
   Nanos last_handled_ns = 0;        // CLOCK_MONOTONIC of the last handler run
