@@ -95,7 +95,8 @@ void register_all() {
         ->Unit(benchmark::kMillisecond);
   };
   for (int w : {1, 2, 4, 8}) reg("dispatch_real/pool/" + std::to_string(w), "worker", workers(w));
-  for (int w : {1, 2, 4, 8}) reg("dispatch_real/workerN/" + std::to_string(w), "worker1", workers(w));
+  for (int w : {1, 2, 4, 8})
+    reg("dispatch_real/workerN/" + std::to_string(w), "worker1", workers(w));
   for (int w : {1, 2, 4, 8, 16, 32})
     reg("dispatch_real/workers/" + std::to_string(w), "workers", workers(w));
   Topology mules = workers(1);
