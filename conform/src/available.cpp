@@ -14,9 +14,8 @@ bool uwsgi_available(std::string* why) {
   }
   // --need-plugins exits non-zero when python3 or signal cannot be loaded.
   std::string err;
-  detail::Child c =
-      detail::spawn_in_session({bin, "--need-plugins", "python3,signal", "--version"}, {},
-                               "/dev/null", &err);
+  detail::Child c = detail::spawn_in_session({bin, "--need-plugins", "python3,signal", "--version"},
+                                             {}, "/dev/null", &err);
   if (c.pid < 0) {
     if (why) *why = err;
     return false;

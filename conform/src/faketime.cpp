@@ -15,8 +15,12 @@ namespace sigh::conform::detail {
 std::int64_t real_wall_now() { return static_cast<std::int64_t>(::time(nullptr)); }
 
 std::vector<std::string> FakeClock::env() const {
-  return {"LD_PRELOAD=" + lib, "FAKETIME_TIMESTAMP_FILE=" + file, "FAKETIME_NO_CACHE=1",
-          "FAKETIME_DONT_FAKE_MONOTONIC=1", "TZ=UTC", "LC_ALL=C"};
+  return {"LD_PRELOAD=" + lib,
+          "FAKETIME_TIMESTAMP_FILE=" + file,
+          "FAKETIME_NO_CACHE=1",
+          "FAKETIME_DONT_FAKE_MONOTONIC=1",
+          "TZ=UTC",
+          "LC_ALL=C"};
 }
 
 bool FakeClock::write_offset(std::string* why) const {

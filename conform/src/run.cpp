@@ -30,8 +30,10 @@ using namespace detail;
 std::string url_encode(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -55,7 +57,8 @@ std::vector<TraceEvent> read_app_events(const std::string& path, std::vector<std
     if (j.contains("sig") && j["sig"].is_number_integer()) e.sig = j["sig"].get<int>();
     e.target = j.value("target", "");
     e.detail = j.value("detail", "");
-    if (j.contains("value") && j["value"].is_number_integer()) e.value = j["value"].get<std::int64_t>();
+    if (j.contains("value") && j["value"].is_number_integer())
+      e.value = j["value"].get<std::int64_t>();
     out.push_back(std::move(e));
   }
   return out;
@@ -100,13 +103,16 @@ void complete_log_events(const Scenario& s, std::vector<TraceEvent>& log) {
       for (const auto& r : s.registrations)
         // "unknown farm: NAME" logs the name after "farm_".
         if (r.by.kind == ProcessKind::master &&
-            (r.target == e.target || (e.detail.rfind("unknown farm", 0) == 0 && r.target == "farm_" + e.target)))
+            (r.target == e.target ||
+             (e.detail.rfind("unknown farm", 0) == 0 && r.target == "farm_" + e.target)))
           cands.insert(r.sig);
     } else {
       cands = all;
     }
-    if (cands.size() == 1) e.sig = *cands.begin();
-    else e.detail += " (signal number not in uWSGI's log line)";
+    if (cands.size() == 1)
+      e.sig = *cands.begin();
+    else
+      e.detail += " (signal number not in uWSGI's log line)";
   }
   log = std::move(out);
 }
@@ -159,8 +165,10 @@ void Run::driver_event(EventKind k, const std::string& proc, std::optional<int> 
 void Run::request(int worker, const std::string& pq) {
   std::string why;
   int fd = send_http_request(d_.worker_socket(worker), pq, &why);
-  if (fd < 0) driver_event(EventKind::note, "worker" + std::to_string(worker), {}, "request failed: " + why);
-  else fds_.push_back(fd);
+  if (fd < 0)
+    driver_event(EventKind::note, "worker" + std::to_string(worker), {}, "request failed: " + why);
+  else
+    fds_.push_back(fd);
 }
 
 void Run::mule_command(int mule, const std::string& cmd) {
@@ -185,8 +193,8 @@ void Run::kill_process(const LifecycleAction& a) {
   }
   // By pid, never by name; the pid belongs to our instance (read from its stats server).
   ::kill(it->second, SIGKILL);
-  driver_event(EventKind::kill, name, {}, a.kind == LifecycleAction::crash ? "crash (SIGKILL)" : "SIGKILL",
-               it->second);
+  driver_event(EventKind::kill, name, {},
+               a.kind == LifecycleAction::crash ? "crash (SIGKILL)" : "SIGKILL", it->second);
 }
 
 int Run::source_worker() const { return 1; }  // sources added at runtime go through worker1
@@ -197,7 +205,9 @@ void Run::schedule() {
         [&](const auto& b) -> std::function<void()> {
           using B = std::decay_t<decltype(b)>;
           if constexpr (std::is_same_v<B, RaiseAction>) {
-            return [this, b] { request(b.from.index, fmt::format("/raise?sig={}&count={}", b.sig, b.count)); };
+            return [this, b] {
+              request(b.from.index, fmt::format("/raise?sig={}&count={}", b.sig, b.count));
+            };
           } else if constexpr (std::is_same_v<B, RequestAction>) {
             return [this, b] {
               if (b.start && b.duration >= 0) {
@@ -217,13 +227,17 @@ void Run::schedule() {
           } else if constexpr (std::is_same_v<B, WaitAction>) {
             std::string what = b.sig ? std::to_string(*b.sig) : "any";
             return [this, b, what] {
-              if (b.process.kind == ProcessKind::worker) request(b.process.index, "/wait?sig=" + what);
-              else mule_command(b.process.index, "wait " + what);
+              if (b.process.kind == ProcessKind::worker)
+                request(b.process.index, "/wait?sig=" + what);
+              else
+                mule_command(b.process.index, "wait " + what);
             };
           } else if constexpr (std::is_same_v<B, ReceivedAction>) {
             return [this, b] {
-              if (b.process.kind == ProcessKind::worker) request(b.process.index, "/received");
-              else mule_command(b.process.index, "received");
+              if (b.process.kind == ProcessKind::worker)
+                request(b.process.index, "/received");
+              else
+                mule_command(b.process.index, "received");
             };
           } else if constexpr (std::is_same_v<B, TouchAction>) {
             return [this, b] {
@@ -247,8 +261,8 @@ void Run::schedule() {
           } else if constexpr (std::is_same_v<B, RegisterAction>) {
             const Registration& g = b.reg;
             return [this, g] {
-              request(g.by.index, fmt::format("/register?sig={}&target={}&dur_ns={}&crash={}", g.sig,
-                                              url_encode(g.target), g.handler_duration,
+              request(g.by.index, fmt::format("/register?sig={}&target={}&dur_ns={}&crash={}",
+                                              g.sig, url_encode(g.target), g.handler_duration,
                                               g.crash_in_handler ? 1 : 0));
             };
           } else {
@@ -268,7 +282,8 @@ void Run::schedule() {
   for (const auto& t : s_.timers)
     add_source(t.at, t.kind == TimerKind::rb_timer ? "rb_timer" : "timer",
                t.kind == TimerKind::rb_timer ? ri++ : ti++);
-  for (std::size_t i = 0; i < s_.crons.size(); ++i) add_source(s_.crons[i].at, "cron", static_cast<int>(i));
+  for (std::size_t i = 0; i < s_.crons.size(); ++i)
+    add_source(s_.crons[i].at, "cron", static_cast<int>(i));
   for (std::size_t i = 0; i < s_.monitors.size(); ++i)
     add_source(s_.monitors[i].at, "monitor", static_cast<int>(i));
   std::stable_sort(timeline_.begin(), timeline_.end(),
@@ -277,7 +292,8 @@ void Run::schedule() {
 
 bool Run::wait_ready(std::string* why) {
   const Topology& t = s_.topology;
-  int awake = (t.cheaper_initial >= 1 && t.cheaper_initial < t.workers) ? t.cheaper_initial : t.workers;
+  int awake =
+      (t.cheaper_initial >= 1 && t.cheaper_initial < t.workers) ? t.cheaper_initial : t.workers;
   std::set<std::string> need;
   for (int w = 1; w <= awake; ++w) need.insert("worker" + std::to_string(w));
   for (int m = 1; m <= t.mules; ++m) need.insert("mule" + std::to_string(m));
@@ -335,23 +351,28 @@ UwsgiRunResult Run::go() {
   }
   schedule();
   std::string why;
-  child_ = spawn_in_session({opt_.uwsgi_binary, "--ini", d_.ini}, env, d_.root + "/stdout.log", &why);
+  child_ =
+      spawn_in_session({opt_.uwsgi_binary, "--ini", d_.ini}, env, d_.root + "/stdout.log", &why);
   bool ok = child_.pid > 0 && wait_ready(&why);
   t0_ = mono_now();
   if (ok) {
-    driver_event(EventKind::note, "", {}, s_.topology.queue_capacity == 278
-        ? "queue capacity is the kernel's default SO_SNDBUF (212992 here => 278 one-byte signals)"
-        : fmt::format("queue capacity {} via --signal-bufsize {}", s_.topology.queue_capacity,
-                      384 * s_.topology.queue_capacity));
+    driver_event(EventKind::note, "", {},
+                 s_.topology.queue_capacity == 278
+                     ? "queue capacity is the kernel's default SO_SNDBUF (212992 here => 278 "
+                       "one-byte signals)"
+                     : fmt::format("queue capacity {} via --signal-bufsize {}",
+                                   s_.topology.queue_capacity, 384 * s_.topology.queue_capacity));
     if (faking_)
-      driver_event(EventKind::note, "", {}, "libfaketime: wall clock starts at wall_start (+startup)");
+      driver_event(EventKind::note, "", {},
+                   "libfaketime: wall clock starts at wall_start (+startup)");
     for (auto& [at, f] : timeline_) {
       pump_until(t0_ + at);
       if (!child_running(child_)) break;
       f();
     }
     pump_until(t0_ + s_.duration);
-    if (!child_running(child_)) driver_event(EventKind::note, "master", {}, "uWSGI master exited early");
+    if (!child_running(child_))
+      driver_event(EventKind::note, "master", {}, "uWSGI master exited early");
   } else {
     r_.reason = "uWSGI run failed: " + why;
     driver_event(EventKind::note, "", {}, r_.reason);
@@ -380,15 +401,18 @@ UwsgiRunResult Run::go() {
     e.detail = "unparsed app record: " + b;
     ev.push_back(e);
   }
-  std::stable_sort(ev.begin(), ev.end(), [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+  std::stable_sort(ev.begin(), ev.end(),
+                   [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
   if (!opt_.log_copy_path.empty()) {
     std::error_code ec;
     std::filesystem::copy_file(d_.log, opt_.log_copy_path,
                                std::filesystem::copy_options::overwrite_existing, ec);
     r_.log_path = opt_.log_copy_path;
   }
-  if (opt_.keep_dir) r_.log_path = opt_.log_copy_path.empty() ? d_.log : r_.log_path;
-  else remove_run_dir(d_);
+  if (opt_.keep_dir)
+    r_.log_path = opt_.log_copy_path.empty() ? d_.log : r_.log_path;
+  else
+    remove_run_dir(d_);
   (void)how;
   return r_;
 }

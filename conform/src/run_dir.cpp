@@ -21,22 +21,32 @@ bool write_file(const std::string& path, const std::string& text) {
 }
 
 nlohmann::json registration_json(const Registration& r) {
-  return {{"sig", r.sig}, {"target", r.target}, {"by", r.by.str()},
-          {"dur_ns", r.handler_duration}, {"crash", r.crash_in_handler}};
+  return {{"sig", r.sig},
+          {"target", r.target},
+          {"by", r.by.str()},
+          {"dur_ns", r.handler_duration},
+          {"crash", r.crash_in_handler}};
 }
 
 nlohmann::json sources_json(const Scenario& s, const RunDir& d) {
   nlohmann::json timers = nlohmann::json::array(), rb = nlohmann::json::array();
   for (const auto& t : s.timers) {
     // Whole seconds, floored (fractional periods are only run when the options allow it).
-    nlohmann::json j = {{"sig", t.sig}, {"secs", t.period / kNsPerSec}, {"at0", t.at == 0},
+    nlohmann::json j = {{"sig", t.sig},
+                        {"secs", t.period / kNsPerSec},
+                        {"at0", t.at == 0},
                         {"iterations", t.iterations}};
     (t.kind == TimerKind::rb_timer ? rb : timers).push_back(j);
   }
   nlohmann::json crons = nlohmann::json::array(), mons = nlohmann::json::array();
   for (const auto& c : s.crons)
-    crons.push_back({{"sig", c.sig}, {"minute", c.minute}, {"hour", c.hour}, {"day", c.day},
-                     {"month", c.month}, {"weekday", c.weekday}, {"at0", c.at == 0}});
+    crons.push_back({{"sig", c.sig},
+                     {"minute", c.minute},
+                     {"hour", c.hour},
+                     {"day", c.day},
+                     {"month", c.month},
+                     {"weekday", c.weekday},
+                     {"at0", c.at == 0}});
   for (const auto& m : s.monitors)
     mons.push_back({{"sig", m.sig}, {"path", d.mapped(m.path)}, {"at0", m.at == 0}});
   return {{"timer", timers}, {"rb_timer", rb}, {"cron", crons}, {"monitor", mons}};
@@ -47,7 +57,8 @@ std::string ini_text(const Scenario& s, const RunDir& d) {
   std::string ini = "[uwsgi]\nplugin = python3\nplugin = signal\nmaster = true\n";
   ini += fmt::format("processes = {}\n", t.workers);
   for (int m = 1; m <= t.mules; ++m)  // mule ids follow config order
-    ini += t.is_programmed_mule(m) ? fmt::format("mule = {}/sigh_mule.py\n", d.root) : "mules = 1\n";
+    ini +=
+        t.is_programmed_mule(m) ? fmt::format("mule = {}/sigh_mule.py\n", d.root) : "mules = 1\n";
   for (const auto& f : t.farms) {
     std::string ids;
     for (int m : f.mules) ids += (ids.empty() ? "" : ",") + std::to_string(m);

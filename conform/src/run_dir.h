@@ -9,9 +9,9 @@
 namespace sigh::conform::detail {
 
 struct RunDir {
-  std::string root;                              // /tmp/sigh-uwsgi-XXXXXX
+  std::string root;  // /tmp/sigh-uwsgi-XXXXXX
   std::string ini, log, events, stats, fifo;
-  std::map<std::string, std::string> files;      // scenario path -> real path
+  std::map<std::string, std::string> files;  // scenario path -> real path
   std::string worker_socket(int w) const { return root + "/w" + std::to_string(w) + ".sock"; }
   std::string mapped(const std::string& scenario_path) const;  // unknown paths map too
 };

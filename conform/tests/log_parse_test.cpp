@@ -13,8 +13,10 @@ TEST(UwsgiLogParse, LinesBecomeEvents) {
   EXPECT_EQ(e[0].proc, "worker3");
   EXPECT_EQ(e[0].t, 5);
 
-  e = parse_log_line("*** SIGNAL QUEUE IS FULL: buffer size 212992 bytes (you can tune it with "
-                     "--signal-bufsize) ***", 1);
+  e = parse_log_line(
+      "*** SIGNAL QUEUE IS FULL: buffer size 212992 bytes (you can tune it with "
+      "--signal-bufsize) ***",
+      1);
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].kind, EventKind::drop);
   EXPECT_EQ(e[0].detail, "queue-full");
@@ -38,7 +40,8 @@ TEST(UwsgiLogParse, LinesBecomeEvents) {
   EXPECT_EQ(e[0].kind, EventKind::cron_fire);
   EXPECT_EQ(e[0].sig, 4);
 
-  e = parse_log_line("DAMN ! worker 2 (pid: 123) died, killed by signal 9 :( trying respawn ...", 1);
+  e = parse_log_line("DAMN ! worker 2 (pid: 123) died, killed by signal 9 :( trying respawn ...",
+                     1);
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].kind, EventKind::exit);
   EXPECT_EQ(e[0].proc, "worker2");

@@ -1,20 +1,20 @@
 // End-to-end runs on the installed uWSGI 2.0.21. Skipped (with the reason) only
 // when uwsgi or its python3/signal plugins are not installed.
+#include "sigharness/conform/uwsgi_backend.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 
-#include "sigharness/conform/uwsgi_backend.h"
-
 namespace sigh::conform {
 namespace {
 
-#define REQUIRE_UWSGI()                                  \
-  do {                                                   \
-    std::string why;                                     \
-    if (!uwsgi_available(&why)) GTEST_SKIP() << why;     \
+#define REQUIRE_UWSGI()                              \
+  do {                                               \
+    std::string why;                                 \
+    if (!uwsgi_available(&why)) GTEST_SKIP() << why; \
   } while (0)
 
 Scenario base(const std::string& name, int workers, Nanos duration) {
@@ -40,7 +40,8 @@ Action raise_from(Nanos at, int sig, int worker, int count) {
   return a;
 }
 
-long count(const Trace& t, EventKind k, std::optional<int> sig, const std::string& proc_prefix = "") {
+long count(const Trace& t, EventKind k, std::optional<int> sig,
+           const std::string& proc_prefix = "") {
   return std::count_if(t.events.begin(), t.events.end(), [&](const TraceEvent& e) {
     return e.kind == k && (!sig || e.sig == sig) && e.proc.rfind(proc_prefix, 0) == 0;
   });
@@ -119,9 +120,10 @@ TEST(UwsgiBackend, FullQueueDropsBeyondCapacity) {
   auto r = run_scenario_uwsgi(s, {});
   ASSERT_FALSE(r.not_applicable) << r.reason;
   long handled = count(r.trace, EventKind::handler_start, 1);
-  long dropped = std::count_if(r.trace.events.begin(), r.trace.events.end(), [](const TraceEvent& e) {
-    return e.kind == EventKind::drop && e.sig == 1 && e.detail.find("queue-full") == 0;
-  });
+  long dropped =
+      std::count_if(r.trace.events.begin(), r.trace.events.end(), [](const TraceEvent& e) {
+        return e.kind == EventKind::drop && e.sig == 1 && e.detail.find("queue-full") == 0;
+      });
   // 278 fit the private queue; bytes still in the upstream queue when the request ends
   // are routed after the worker starts draining, so a few more can be handled.
   EXPECT_GE(handled, 278);

@@ -20,15 +20,15 @@ struct UwsgiRunOptions {
   bool keep_dir = false;                   // keep the run's temp dir (ini, app, log, events)
   std::string log_copy_path;               // when set, uWSGI's log is copied here
   // uwsgi-2.0 profile rules the real binary can also follow (off = not applicable):
-  bool floor_fractional_periods = false;   // pass floor(period) like U8/U9 round down
+  bool floor_fractional_periods = false;       // pass floor(period) like U8/U9 round down
   bool ignore_unsupported_iterations = false;  // iterations on timers/crons/monitors: note + ignore
 };
 
 struct UwsgiRunResult {
   bool not_applicable = false;
-  std::string reason;   // why not applicable, or why the run failed ("" when fine)
+  std::string reason;  // why not applicable, or why the run failed ("" when fine)
   Trace trace;
-  std::string log_path; // uWSGI's log (kept only with keep_dir or log_copy_path)
+  std::string log_path;  // uWSGI's log (kept only with keep_dir or log_copy_path)
 };
 
 UwsgiRunResult run_scenario_uwsgi(const Scenario& s, const UwsgiRunOptions& opt);
