@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace sigh::cli {
 namespace {
@@ -94,9 +95,11 @@ struct Accum {
 bool read_file(const fs::path& p, std::map<std::string, Accum>& acc,
                std::map<std::string, Accum>& medians, BenchRun& run, std::string* error) {
   std::ifstream in(p);
+  std::stringstream text;
+  text << in.rdbuf();
   json doc;
   try {
-    doc = json::parse(in);
+    doc = json::parse(null_non_finite_numbers(text.str()));
   } catch (const json::exception& e) {
     *error = fmt::format("{}: not valid JSON: {}", p.string(), e.what());
     return false;
@@ -167,6 +170,43 @@ bool read_file(const fs::path& p, std::map<std::string, Accum>& acc,
 }
 
 }  // namespace
+
+std::string null_non_finite_numbers(const std::string& text) {
+  static constexpr std::string_view kLiterals[] = {"-Infinity", "Infinity", "-NaN", "NaN",
+                                                   "-nan",      "nan",      "-inf", "inf"};
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (c == '"')
+        in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      ++i;
+      continue;
+    }
+    bool replaced = false;
+    for (auto lit : kLiterals) {
+      if (text.compare(i, lit.size(), lit) == 0) {
+        out += "null";
+        i += lit.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += text[i++];
+  }
+  return out;
+}
 
 const BenchRow* BenchRun::find(const std::string& name) const {
   for (const auto& r : rows)

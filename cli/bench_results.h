@@ -53,6 +53,11 @@ struct BenchRun {
 };
 
 // Reads every *.json in dir. Errors name the file and the reason; returns nullopt then.
+// Google Benchmark writes non-finite numbers as bare NaN / -nan / inf (e.g. the coefficient of
+// variation of a counter that is 0 in every repetition), which is not JSON. Returns the text with
+// each such literal outside a string replaced by null (a missing figure), everything else as is.
+std::string null_non_finite_numbers(const std::string& text);
+
 std::optional<BenchRun> load_bench_run(const std::string& dir, std::string* error);
 
 // The headline figures (latest.json "ratios", "figures") and the targets.

@@ -96,6 +96,30 @@ TEST_F(BenchReport, MediansRatiosAndTargetsFromOneRun) {
   EXPECT_NE(html.find("class=\"l missed\""), std::string::npos);
 }
 
+TEST(BenchJson, NonFiniteLiteralsBecomeNullOutsideStringsOnly) {
+  EXPECT_EQ(null_non_finite_numbers(R"({"a": NaN, "b": -nan, "c": inf, "d": -Infinity})"),
+            R"({"a": null, "b": null, "c": null, "d": null})");
+  // Inside a string (escaped quotes included) nothing changes.
+  EXPECT_EQ(null_non_finite_numbers(R"({"name": "NaN \" inf", "x": 1.5e+00})"),
+            R"({"name": "NaN \" inf", "x": 1.5e+00})");
+}
+
+TEST_F(BenchReport, GoogleBenchmarkNaNCountersAreReadAsMissing) {
+  // Google Benchmark writes the cv of an all-zero counter as a bare NaN.
+  std::ofstream(dir_ / "raw" / "nan.json")
+      << R"({"benchmarks": [{"name": "dispatch_real/pool/2", "run_name": "dispatch_real/pool/2",
+        "run_type": "iteration", "repetitions": 1, "repetition_index": 0, "iterations": 1,
+        "real_time": 10, "cpu_time": 10, "time_unit": "ms", "signals_per_second": 5e4,
+        "sender_retries": NaN}]})";
+  std::string why;
+  auto run = load_bench_run((dir_ / "raw").string(), &why);
+  ASSERT_TRUE(run) << why;
+  const BenchRow* pool = run->find("dispatch_real/pool/2");
+  ASSERT_NE(pool, nullptr);
+  EXPECT_DOUBLE_EQ(*pool->counter("signals_per_second"), 5e4);
+  EXPECT_FALSE(pool->counter("sender_retries"));
+}
+
 TEST_F(BenchReport, AggregatesOnlyFilesUseTheirMedianAndTimeSuffixesAreDropped) {
   json med = row("BM_SimRoutedSignals/16/real_time_median", 110, {{"signals_per_second", 9e6}});
   med["run_name"] = "BM_SimRoutedSignals/16/real_time";
