@@ -1,7 +1,7 @@
 #include "framework/child.h"
 
-#include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -21,7 +21,27 @@ class Child final : public ProcessApi {
       : in_(in), pi_(proc), me_(in.procs[static_cast<std::size_t>(proc)]), name_(me_.id.str()) {
     if (me_.private_q >= 0) queues_.push_back(me_.private_q);
     for (int q : me_.pools) queues_.push_back(q);
+    // Two wait sets, chosen by reads_signals(): "reading" holds the control channel and every
+    // queue, "busy" only the control channel. A pool queue is added EPOLLEXCLUSIVE, so a byte
+    // written to it wakes one waiting reader, not all of them (with poll() every idle worker woke
+    // for every byte and all but one found the queue empty: the pool slowed as workers grew).
+    // A process that is not waiting on "reading" (busy, or in its handler) takes no wake-up.
+    ep_reading_ = epoll_create1(EPOLL_CLOEXEC);
+    ep_busy_ = epoll_create1(EPOLL_CLOEXEC);
+    if (ep_reading_ < 0 || ep_busy_ < 0) _exit(3);
+    watch(ep_reading_, me_.ctl_child, 0, false);
+    watch(ep_busy_, me_.ctl_child, 0, false);
+    for (std::size_t i = 0; i < queues_.size(); ++i)
+      watch(ep_reading_, in_.queues[static_cast<std::size_t>(queues_[i])].rfd,
+            static_cast<std::uint32_t>(i + 1), queues_[i] != me_.private_q);
+    ready_.resize(queues_.size() + 1);
   }
+  ~Child() override {
+    close(ep_reading_);
+    close(ep_busy_);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
 
   [[noreturn]] void loop() {
     for (;;) step(100);
@@ -67,17 +87,15 @@ class Child final : public ProcessApi {
       Nanos left = in_.real_from_virtual(req_end_ - in_.sink.now());
       timeout_ms = static_cast<int>(std::clamp<Nanos>(left / kNsPerMs + 1, 0, timeout_ms));
     }
-    std::vector<pollfd>& fds = fds_;  // reused: no allocation per wake-up
-    fds.clear();
-    fds.push_back({me_.ctl_child, POLLIN, 0});
     const bool sig_ok = reads_signals();
-    if (sig_ok)
-      for (int q : queues_) fds.push_back({in_.queues[static_cast<std::size_t>(q)].rfd, POLLIN, 0});
-    int n = poll(fds.data(), fds.size(), timeout_ms);
+    epoll_event evs[16];
+    int n = epoll_wait(sig_ok ? ep_reading_ : ep_busy_, evs, 16, timeout_ms);
     if (n < 0 && errno != EINTR) _exit(3);
-    if (n > 0 && (fds[0].revents & POLLIN)) {
+    std::fill(ready_.begin(), ready_.end(), 0u);
+    for (int e = 0; e < n; ++e) ready_[evs[e].data.u32] = evs[e].events;
+    if (n > 0 && (ready_[0] & EPOLLIN)) {
       while (auto m = recv_ctl(me_.ctl_child)) on_ctl(*m);
-    } else if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR))) {
+    } else if (n > 0 && (ready_[0] & (EPOLLHUP | EPOLLERR))) {
       _exit(0);
     }
     // One byte per wakeup, rotating over the readable queues (no order between channels, §4.6).
@@ -85,7 +103,7 @@ class Child final : public ProcessApi {
       const std::size_t k = queues_.size();
       for (std::size_t j = 0; j < k; ++j) {
         std::size_t i = (rr_ + j) % k;
-        if (!(fds[i + 1].revents & POLLIN)) continue;
+        if (!(ready_[i + 1] & EPOLLIN)) continue;
         int sig = read_byte(in_, queues_[i]);
         if (sig < 0) continue;  // another reader of the pool won the byte
         rr_ = i + 1;
@@ -230,7 +248,15 @@ class Child final : public ProcessApi {
   const ProcDef& me_;
   std::string name_;
   std::vector<int> queues_;
-  std::vector<pollfd> fds_;
+  static void watch(int ep, int fd, std::uint32_t index, bool exclusive) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | (exclusive ? EPOLLEXCLUSIVE : 0u);
+    ev.data.u32 = index;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) _exit(3);
+  }
+
+  int ep_reading_ = -1, ep_busy_ = -1;
+  std::vector<std::uint32_t> ready_;  // epoll events per index: 0 control, i+1 queues_[i]
   std::size_t rr_ = 0;
   bool in_request_ = false, implicit_ = false, waiting_ = false;
   Nanos req_end_ = -1;
