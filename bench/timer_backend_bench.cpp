@@ -110,13 +110,9 @@ void register_all() {
     }
 }
 
+// Registered during static initialisation, as the BENCHMARK() macro does.
+[[maybe_unused]] const bool kRegistered = (register_all(), true);
+
 }  // namespace
 
-int main(int argc, char** argv) {
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+BENCHMARK_MAIN();

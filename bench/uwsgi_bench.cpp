@@ -96,21 +96,30 @@ int start_raise_request(const std::string& sock) {
   return fd;  // closed after the run
 }
 
+// A private directory for one uWSGI instance, /tmp/sigharness-uwsgi-<tag>-XXXXXX, removed with
+// everything in it when the run ends (path is empty when it could not be made).
+struct RunDir {
+  std::string path;
+  explicit RunDir(const std::string& tag) {
+    std::string tpl = "/tmp/sigharness-uwsgi-" + tag + "-XXXXXX";
+    if (mkdtemp(tpl.data())) path = tpl;
+  }
+  ~RunDir() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+  RunDir(const RunDir&) = delete;
+  RunDir& operator=(const RunDir&) = delete;
+};
+
 Outcome uwsgi_run(const Layout& L, std::int64_t n, double rate) {
   Outcome out;
-  char tpl[] = "/tmp/sigharness-uwsgi-bench-XXXXXX";
-  if (!mkdtemp(tpl)) {
+  const RunDir run_dir("bench");
+  if (run_dir.path.empty()) {
     out.error = "mkdtemp failed";
     return out;
   }
-  const std::string dir = tpl;
-  struct Cleanup {
-    std::string d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
+  const std::string& dir = run_dir.path;
   for (const char* f : {"bench_app.py", "bench_raiser_mule.py", "timer_app.py"})
     fs::copy_file(fs::path(SIGH_BENCH_UWSGI_PY_DIR) / f, fs::path(dir) / f);
   const bool raise_from_worker = L.kind == "mules";
@@ -270,19 +279,12 @@ struct TimerOutcome {
 
 TimerOutcome uwsgi_timer_run(const std::string& kind, int n, int seconds) {
   TimerOutcome out;
-  char tpl[] = "/tmp/sigharness-uwsgi-timers-XXXXXX";
-  if (!mkdtemp(tpl)) {
+  const RunDir run_dir("timers");
+  if (run_dir.path.empty()) {
     out.error = "mkdtemp failed";
     return out;
   }
-  const std::string dir = tpl;
-  struct Cleanup {
-    std::string d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
+  const std::string& dir = run_dir.path;
   fs::copy_file(fs::path(SIGH_BENCH_UWSGI_PY_DIR) / "timer_app.py", fs::path(dir) / "timer_app.py");
   const std::int64_t cap = seconds + 2;
   const std::size_t size = static_cast<std::size_t>(3 + n + n * cap) * sizeof(std::int64_t);
@@ -385,13 +387,9 @@ void register_all() {
   reg({"spooler", "spooler", 1, 0, 1, 1, false}, 1);
 }
 
+// Registered during static initialisation, as the BENCHMARK() macro does.
+[[maybe_unused]] const bool kRegistered = (register_all(), true);
+
 }  // namespace
 
-int main(int argc, char** argv) {
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+BENCHMARK_MAIN();

@@ -24,12 +24,6 @@
 namespace sigh::real {
 namespace {
 
-Nanos mono_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<Nanos>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
-}
-
 void sleep_until(Nanos t) {
   timespec ts{static_cast<time_t>(t / kNsPerSec), static_cast<long>(t % kNsPerSec)};
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
@@ -125,7 +119,7 @@ std::unique_ptr<DispatchRig> DispatchRig::start(const DispatchRigOptions& o, std
   m.in.topo = o.topology;
   if (!detail::build_topology(m.in, why)) return nullptr;
   // Tracing stays off: the sink is never opened, so emit() returns at once.
-  const Nanos t0 = mono_now();
+  const Nanos t0 = monotonic_now();
   m.in.shm.header().t0 = t0;
   m.in.sink.set_start(t0, 1.0);
 
@@ -163,7 +157,7 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
 
   // The handler: registered before fork, so every process has it (C5); it only timestamps.
   m.in.handlers.push_back([map](int) {
-    const Nanos now = mono_now();
+    const Nanos now = monotonic_now();
     Board* bd = map.board();
     if (g_slot < 0) g_slot = bd->next_slot.fetch_add(1);
     if (g_slot < bd->slots) {
@@ -185,7 +179,7 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
   Nanos deadline = 0;
   cfg.stop_requested = [b, expected, &deadline] {
     return b->handled.load(std::memory_order_acquire) >= expected ||
-           (deadline > 0 && mono_now() > deadline);
+           (deadline > 0 && monotonic_now() > deadline);
   };
   m.master = std::make_unique<detail::Master>(m.in, cfg);
   std::string why;
@@ -198,7 +192,7 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
   const pid_t master_pid = getpid();
   const std::int64_t per_raise = m.per_raise;
   const Nanos interval = rate_per_sec > 0 ? static_cast<Nanos>(1e9 / rate_per_sec) : 0;
-  const Nanos start_at = mono_now() + 20 * kNsPerMs;  // children settle into their loops
+  const Nanos start_at = monotonic_now() + 20 * kNsPerMs;  // children settle into their loops
   // Raises every recipient has handled. A broadcast counts its slowest recipient, not the
   // average: one descheduled worker must not fall a whole queue behind the others.
   const bool pool = m.pool;
@@ -217,7 +211,7 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
     if (getppid() != master_pid) _exit(0);
     prctl(PR_SET_TIMERSLACK, 1UL);  // wake at the intended time, not 50 us later
     sleep_until(start_at);
-    b->first_send.store(mono_now());
+    b->first_send.store(monotonic_now());
     for (std::int64_t k = 0; k < n; ++k) {
       if (interval > 0) sleep_until(start_at + k * interval);
       // Closed-loop window: at most kWindow raises in flight, so no downstream queue (capacity
@@ -238,7 +232,7 @@ DispatchRun DispatchRig::run(std::int64_t n, double rate_per_sec, Nanos timeout)
     res.timed_out = true;
     return res;
   }
-  deadline = mono_now() + timeout;
+  deadline = monotonic_now() + timeout;
   m.master->run_until(std::numeric_limits<Nanos>::max() / 2);
   res.timed_out = b->handled.load() < expected;
   // The sender is done or stuck behind a full queue: either way it is reaped by its pid.

@@ -26,12 +26,6 @@
 namespace sigh::real {
 namespace {
 
-Nanos mono_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<Nanos>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
-}
-
 void sleep_real(Nanos ns) {
   timespec ts{static_cast<time_t>(ns / kNsPerSec), static_cast<long>(ns % kNsPerSec)};
   while (ns > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR) {
@@ -119,7 +113,7 @@ int serve(const Scenario& spec, const ServeOptions& o, std::ostream& err) {
     }
     root.path = tpl;
   }
-  const Nanos t0 = mono_now();
+  const Nanos t0 = monotonic_now();
   for (int generation = 1;; ++generation) {
     detail::Instance in;
     in.topo = sc.topology;

@@ -11,6 +11,8 @@ Nanos read_clock(clockid_t id) {
 }
 }  // namespace
 
+Nanos monotonic_now() { return read_clock(CLOCK_MONOTONIC); }
+
 Nanos SystemClock::mono_ns() const { return read_clock(CLOCK_MONOTONIC); }
 Nanos SystemClock::wall_ns() const { return read_clock(CLOCK_REALTIME); }
 

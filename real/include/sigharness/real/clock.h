@@ -11,6 +11,9 @@
 
 namespace sigh::real {
 
+// CLOCK_MONOTONIC now, for code that needs no Clock object (benchmark rigs, the serve loop).
+Nanos monotonic_now();
+
 class Clock {
  public:
   virtual ~Clock() = default;
