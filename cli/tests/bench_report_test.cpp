@@ -120,6 +120,27 @@ TEST_F(BenchReport, GoogleBenchmarkNaNCountersAreReadAsMissing) {
   EXPECT_FALSE(pool->counter("sender_retries"));
 }
 
+TEST_F(BenchReport, SaysWhenThreeTimesUwsgiIsAboveTheRawRelay) {
+  write("d.json", json::array({row("dispatch_real/pool/2", 10, {{"signals_per_second", 100e3}}),
+                               row("dispatch_uwsgi/pool/2", 10, {{"signals_per_second", 90e3}}),
+                               row("dispatch_raw/relay/1", 10, {{"signals_per_second", 180e3}})}));
+  std::string why;
+  auto run = load_bench_run((dir_ / "raw").string(), &why);
+  ASSERT_TRUE(run) << why;
+  BenchSummary s = summarize(*run);
+  ASSERT_EQ(s.notes.size(), 1u);
+  EXPECT_NE(s.notes[0].find("270.0 k signals/s"), std::string::npos) << s.notes[0];
+  EXPECT_NE(s.notes[0].find("180.0 k/s"), std::string::npos) << s.notes[0];
+
+  // A raw relay faster than 3x uWSGI: no such note.
+  write("d.json", json::array({row("dispatch_real/pool/2", 10, {{"signals_per_second", 100e3}}),
+                               row("dispatch_uwsgi/pool/2", 10, {{"signals_per_second", 50e3}}),
+                               row("dispatch_raw/relay/1", 10, {{"signals_per_second", 180e3}})}));
+  run = load_bench_run((dir_ / "raw").string(), &why);
+  ASSERT_TRUE(run) << why;
+  EXPECT_TRUE(summarize(*run).notes.empty());
+}
+
 TEST_F(BenchReport, AggregatesOnlyFilesUseTheirMedianAndTimeSuffixesAreDropped) {
   json med = row("BM_SimRoutedSignals/16/real_time_median", 110, {{"signals_per_second", 9e6}});
   med["run_name"] = "BM_SimRoutedSignals/16/real_time";
