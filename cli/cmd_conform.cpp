@@ -220,6 +220,8 @@ Cell run_real_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) 
   r.trace.header = {kTraceVersion, "real", "strict", "", sc.name};
   write_trace_file(ctx, cell, r.trace);
   judge(sc, Profile::strict, r.trace, true, cell);
+  if (sc.real_time_scale != 1)
+    cell.caveat = fmt::format("at time scale {} (real_time_scale)", sc.real_time_scale);
   return cell;
 }
 
@@ -327,7 +329,8 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
       cell.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       out << fmt::format("[{:>3}] {:<40} {:<6} {:<10} {:<15} {:.1f}s {}\n", m.cells.size() + 1,
                          cell.scenario, cell.backend, cell.profile, cell_verdict_name(cell.verdict),
-                         cell.seconds, cell.verdict == CellVerdict::conforms ? "" : cell.detail);
+                         cell.seconds,
+                         cell.verdict == CellVerdict::conforms ? cell.caveat : cell.detail);
       if (cell.verdict == CellVerdict::violates)
         out << "      reproduce: " << cell.reproduce << "\n";
       out.flush();

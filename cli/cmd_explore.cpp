@@ -68,8 +68,8 @@ int cmd_explore(const ExploreArgs& args, std::ostream& out, std::ostream& err) {
       auto& o = outcomes[outcome_signature(trace)];
       if (o.first++ == 0) o.second = seed;
       if (!sc.holds_under(profile)) continue;
-      RunArgs run{args.argv0,        args.spec, "sim",      std::string(profile_name(profile)),
-                  format_seed(seed), "",        args.faults};
+      RunArgs run{args.argv0,        args.spec, "sim",       std::string(profile_name(profile)),
+                  format_seed(seed), "",        args.faults, std::nullopt};
       RunContext ctx{run, sc, profile, seed};
       for (const auto& r : check_expectations(sc, profile, trace)) {
         if (r.ok) continue;

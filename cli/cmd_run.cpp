@@ -38,6 +38,14 @@ int cmd_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
     err << "error: --backend \"" << args.backend << "\" is not available here (sim, real)\n";
     return kExitBadInput;
   }
+  if (args.time_scale && args.backend != "real") {
+    err << "error: --time-scale applies to --backend real only (the simulator has no real time)\n";
+    return kExitBadInput;
+  }
+  if (args.time_scale && !(*args.time_scale > 0 && *args.time_scale <= 100)) {
+    err << "error: --time-scale must be > 0 and at most 100, got " << *args.time_scale << "\n";
+    return kExitBadInput;
+  }
   auto loaded = load_scenario_file(args.spec);
   if (auto* e = std::get_if<SpecError>(&loaded)) {
     err << e->message() << "\n";
@@ -82,7 +90,9 @@ int cmd_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
         exit_code = std::max(exit_code, kExitSkipped);
         continue;
       }
-      real::RunResult r = real::run_scenario(sc, real::RunOptions{});
+      real::RunOptions opt;
+      opt.time_scale = args.time_scale;
+      real::RunResult r = real::run_scenario(sc, opt);
       if (r.skipped) {
         out << "verdict: SKIPPED (" << r.skip_reason << ")\n";
         exit_code = std::max(exit_code, kExitSkipped);

@@ -27,6 +27,7 @@ struct RunArgs {
   std::optional<std::string> seed;     // default: drawn from the OS and printed
   std::string trace_file;              // optional JSON-lines trace output
   bool faults = false;                 // sim fault points
+  std::optional<double> time_scale;    // real backend: overrides the spec's real_time_scale
 };
 int cmd_run(const RunArgs& args, std::ostream& out, std::ostream& err);
 

@@ -20,6 +20,7 @@ struct Cell {
   std::string trace_file;             // relative to the report dir
   std::string reproduce;              // exact command
   double seconds = 0;
+  std::string caveat;  // shown whatever the verdict (e.g. "at time scale 8")
 };
 
 struct Matrix {

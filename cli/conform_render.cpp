@@ -164,6 +164,7 @@ std::string render_html(const Matrix& m) {
                        cell_verdict_name(c.verdict));
       if (!c.trace_file.empty())
         h += fmt::format(" · <a href=\"{}\">trace</a>", xml_escape(c.trace_file));
+      if (!c.caveat.empty()) h += "<div class=\"detail caveat\">" + xml_escape(c.caveat) + "</div>";
       if (!c.detail.empty() && c.verdict != CellVerdict::conforms)
         h += "<div class=\"detail\">" + xml_escape(c.detail) + "</div>";
       if (c.verdict == CellVerdict::violates) {

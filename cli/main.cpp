@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Seed, decimal or 0x-hex (default: random, printed)");
   run_cmd->add_option("--trace", run.trace_file, "Write the JSON-lines trace here");
   run_cmd->add_flag("--faults", run.faults, "Enable the simulator's fault points");
+  run_cmd->add_option("--time-scale", run.time_scale,
+                      "Real backend: virtual seconds per real second (default: the spec's "
+                      "real_time_scale, else 1)");
 
   ExplainArgs explain;
   auto* explain_cmd = app.add_subcommand("explain", "Explain what a target string means");

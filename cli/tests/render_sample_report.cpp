@@ -14,30 +14,26 @@ int main(int argc, char** argv) {
   Matrix m;
   m.commit = "sample";
   m.machine = "test";
-  m.cells.push_back(
-      {"pool-basic", "a.yaml", "sim", "strict", CellVerdict::conforms, "3 seeds", {}, "", "", 0.1});
-  m.cells.push_back({"pool-basic",
-                     "a.yaml",
-                     "real",
-                     "strict",
-                     CellVerdict::violates,
-                     "model cannot explain event #3",
-                     {"{\"t\":1}"},
-                     "",
-                     "sigharness run a.yaml",
-                     0.1});
-  m.cells.push_back(
-      {"cron-step", "b.yaml", "sim", "strict", CellVerdict::conforms, "", {}, "", "", 0.1});
-  m.cells.push_back({"cron-step",
-                     "b.yaml",
-                     "real",
-                     "strict",
-                     CellVerdict::skipped,
-                     "wall clock steps",
-                     {},
-                     "",
-                     "",
-                     0});
+  auto cell = [&](std::string scenario, std::string backend, CellVerdict v, std::string detail) {
+    Cell c;
+    c.scenario = std::move(scenario);
+    c.spec_path = c.scenario + ".yaml";
+    c.backend = std::move(backend);
+    c.profile = "strict";
+    c.verdict = v;
+    c.detail = std::move(detail);
+    c.seconds = 0.1;
+    m.cells.push_back(c);
+    return &m.cells.back();
+  };
+  cell("pool-basic", "sim", CellVerdict::conforms, "3 seeds");
+  Cell* bad = cell("pool-basic", "real", CellVerdict::violates, "model cannot explain event #3");
+  bad->evidence = {"{\"t\":1}"};
+  bad->reproduce = "sigharness run pool-basic.yaml";
+  cell("cron-step", "sim", CellVerdict::conforms, "");
+  cell("cron-step", "real", CellVerdict::skipped, "wall clock steps");
+  cell("cron-long", "real", CellVerdict::conforms, "")->caveat =
+      "at time scale 8 (real_time_scale)";
   m.divergences.push_back(
       {"docs-fully-reliable", "the docs say fully reliable; uWSGI drops past 278 bytes"});
   std::ofstream f(argv[1]);

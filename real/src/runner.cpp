@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -150,17 +152,28 @@ bool build(Instance& in, std::string* why) {
                        static_cast<int>(in.queues.size()), why);
 }
 
+// The scale a run uses: the caller's, else the scenario's real_time_scale.
+double effective_scale(const Scenario& sc, const RunOptions& o) {
+  return o.time_scale ? *o.time_scale : static_cast<double>(sc.real_time_scale);
+}
+
+std::string scale_str(double scale) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", scale);
+  return buf;
+}
+
 std::optional<std::string> why_not_runnable(const Scenario& sc, const RunOptions& o) {
+  const double scale = effective_scale(sc, o);
   if (auto it = sc.not_applicable.find("real"); it != sc.not_applicable.end())
     return "not applicable to the real backend: " + it->second;
   if (std::string e = sc.topology.validate(); !e.empty()) return "invalid topology: " + e;
-  if (!(o.time_scale > 0)) return "time_scale must be > 0";
-  const auto real = static_cast<Nanos>(static_cast<double>(sc.duration) / o.time_scale);
+  if (!(scale > 0) || !std::isfinite(scale)) return "time_scale must be a finite number > 0";
+  const auto real = static_cast<Nanos>(static_cast<double>(sc.duration) / scale);
   if (real > o.max_real_duration)
-    return "duration " + format_duration(sc.duration) + " at time_scale " +
-           std::to_string(o.time_scale) + " needs " + format_duration(real) +
-           " of real time (limit " + format_duration(o.max_real_duration) +
-           "); raise time_scale to run it";
+    return "duration " + format_duration(sc.duration) + " at time_scale " + scale_str(scale) +
+           " needs " + format_duration(real) + " of real time (limit " +
+           format_duration(o.max_real_duration) + "); raise time_scale to run it";
   if (real > o.timeout)
     return "duration " + format_duration(real) + " real exceeds the run timeout " +
            format_duration(o.timeout);
@@ -175,6 +188,10 @@ std::optional<std::string> why_not_runnable(const Scenario& sc, const RunOptions
       if (!pre || !std::strstr(pre, "faketime"))
         return "faketime requested but libfaketime is not preloaded (LD_PRELOAD)";
     }
+    if (!sc.crons.empty() && scale != 1.0)
+      return "time scale " + scale_str(scale) +
+             " needs the in-process fake wall clock (WallClockMode::fake): the system wall "
+             "clock runs at real speed, so cron would fall behind the scaled scenario";
   }
   return std::nullopt;
 }
@@ -201,7 +218,8 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
 
   Instance in;
   in.topo = sc.topology;
-  in.scale = opt.time_scale;
+  const double scale = effective_scale(sc, opt);
+  in.scale = scale;
   FdCloser closer{in};
   std::string why;
   if (!build(in, &why)) return skip("cannot build the topology: " + why);
@@ -230,8 +248,8 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
 
   const Nanos t0 = SystemClock().mono_ns();
   in.shm.header().t0 = t0;
-  in.sink.set_start(t0, opt.time_scale);
-  FakeWallClock fake(sc.wall_start * kNsPerSec, t0, opt.time_scale, &in.shm.header().wall_offset);
+  in.sink.set_start(t0, scale);
+  FakeWallClock fake(sc.wall_start * kNsPerSec, t0, scale, &in.shm.header().wall_offset);
   SystemClock system;
   const bool use_system = opt.faketime || opt.wall_clock == WallClockMode::system;
 
@@ -273,6 +291,16 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
   std::stable_sort(res.trace.events.begin(), res.trace.events.end(),
                    [](const TraceEvent& a, const TraceEvent& b) { return a.t < b.t; });
+  if (scale != 1.0) {
+    // Said in the trace itself, so nobody reads a scaled run as a real-time one.
+    TraceEvent n;
+    n.kind = EventKind::note;
+    n.proc = "master";
+    n.detail = "real backend at time scale " + scale_str(scale) +
+               ": timers, script, handler durations and the wall clock ran " + scale_str(scale) +
+               "x real speed; times are virtual";
+    res.trace.events.insert(res.trace.events.begin(), n);
+  }
   if (bad > 0) {
     TraceEvent n;
     n.t = sc.duration;

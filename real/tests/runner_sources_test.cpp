@@ -102,6 +102,52 @@ expect:
   EXPECT_EQ(walls, (std::vector<std::int64_t>{m0, m0 + 1, m0 + 61}));
 }
 
+TEST(RunnerSources, CronAtATimeScale) {
+  // Three wall-clock minutes (from 00:00:57) in 3 s of real time at scale 60. The spec's scale
+  // is used unless the caller sets one; the trace says the run was scaled.
+  Scenario s = load(R"(
+name: real-cron-scaled
+profiles: [strict]
+topology: {workers: 1}
+duration: 150s
+wall_start: "2030-01-01T00:00:57Z"
+real_time_scale: 60
+registrations:
+  - {signal: 52, target: worker1, by: master}
+crons:
+  - {signal: 52, minute: -1, hour: -1, day: -1, month: -1, weekday: -1}
+script:
+  - {at: 100s, clock_step: -50s}
+expect:
+  - event: {kind: cron-fire, signal: 52, count: 3}
+  - event: {kind: cron-fire, signal: 52, count: 1, from: 3s, until: 5s}
+  - event: {kind: cron-fire, signal: 52, count: 1, from: 63s, until: 65s}
+  - handled: {signal: 52, by: worker1, count: 3}
+  - event: {kind: note, detail: time scale 60, count: 1}
+)");
+  RunResult r = run_and_check(s);  // not skipped: 150 s at scale 1 would be past the 120 s limit
+  std::vector<std::int64_t> walls;
+  for (const auto& e : r.trace.events)
+    if (e.kind == EventKind::cron_fire && e.wall) walls.push_back(*e.wall / 60);
+  const std::int64_t m0 = 1893456000 / 60;  // 00:00; the step back at 100 s re-enters 00:01
+  EXPECT_EQ(walls, (std::vector<std::int64_t>{m0, m0 + 1, m0 + 2}));
+
+  // The system wall clock runs at real speed: a scaled cron scenario cannot use it.
+  Scenario no_step = s;
+  no_step.script.clear();
+  RunOptions sys;
+  sys.wall_clock = WallClockMode::system;
+  r = run_scenario(no_step, sys);
+  EXPECT_TRUE(r.skipped);
+  EXPECT_NE(r.skip_reason.find("time scale 60"), std::string::npos) << r.skip_reason;
+  // A caller's scale overrides the spec's: at 1 the 150 s run is past the real-time limit.
+  RunOptions slow;
+  slow.time_scale = 1.0;
+  r = run_scenario(s, slow);
+  EXPECT_TRUE(r.skipped);
+  EXPECT_NE(r.skip_reason.find("at time_scale 1 needs"), std::string::npos) << r.skip_reason;
+}
+
 TEST(RunnerSources, SkipsWhatCannotRunForReal) {
   Scenario s = load(R"(
 name: real-too-long

@@ -483,10 +483,10 @@ class Loader {
 
   void load(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) fail(root, "the scenario file is empty");
-    check_keys(
-        root, "scenario",
-        {"name", "description", "profiles", "not_applicable", "topology", "duration", "wall_start",
-         "files", "registrations", "timers", "crons", "monitors", "script", "expect"});
+    check_keys(root, "scenario",
+               {"name", "description", "profiles", "not_applicable", "topology", "duration",
+                "wall_start", "real_time_scale", "files", "registrations", "timers", "crons",
+                "monitors", "script", "expect"});
     if (!root["name"]) fail(root, "a scenario needs name:");
     sc.name = scalar(root["name"], "name");
     if (sc.name.empty() || !std::all_of(sc.name.begin(), sc.name.end(), [](char c) {
@@ -507,6 +507,9 @@ class Loader {
     if (sc.duration <= 0 || sc.duration > 30 * 86400 * kNsPerSec)
       fail(root["duration"], "duration must be > 0 and at most 30 days");
     if (root["wall_start"]) sc.wall_start = wall_time(root["wall_start"]);
+    if (root["real_time_scale"])
+      sc.real_time_scale =
+          static_cast<int>(integer(root["real_time_scale"], "real_time_scale", 1, 100));
     if (auto files = root["files"]) {
       if (!files.IsSequence()) fail(files, "files must be a list of absolute paths");
       for (const auto& f : files) {

@@ -98,6 +98,7 @@ std::string scenario_to_yaml(const Scenario& s) {
   y += "  queue_capacity: " + std::to_string(t.queue_capacity) + "\n";
   y += "duration: " + format_duration(s.duration) + "\n";
   y += "wall_start: \"" + wall_str(s.wall_start) + "\"\n";
+  if (s.real_time_scale != 1) y += "real_time_scale: " + std::to_string(s.real_time_scale) + "\n";
   if (!s.files.empty()) {
     y += "files:\n";
     for (const auto& f : s.files) y += "  - " + q(f) + "\n";

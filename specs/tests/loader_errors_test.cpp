@@ -42,6 +42,7 @@ TEST(ScenarioLoader, DocumentedExampleLoadsAndRoundTrips) {
   EXPECT_EQ(s.timers.at(1).kind, TimerKind::rb_timer);
   EXPECT_EQ(s.timers.at(1).iterations, 3);
   EXPECT_EQ(s.wall_start, 1893456000);
+  EXPECT_EQ(s.real_time_scale, 4);
   EXPECT_EQ(s.script.front().at, kNsPerSec);  // sorted by `at`
   auto again = load_scenario_string(scenario_to_yaml(s), "again.yaml");
   ASSERT_TRUE(std::holds_alternative<Scenario>(again))
@@ -51,6 +52,18 @@ TEST(ScenarioLoader, DocumentedExampleLoadsAndRoundTrips) {
   EXPECT_EQ(t.script.size(), s.script.size());
   EXPECT_EQ(t.expectations.size(), s.expectations.size());
   EXPECT_EQ(scenario_to_yaml(t), scenario_to_yaml(s));
+  EXPECT_EQ(t.real_time_scale, 4);
+}
+
+TEST(ScenarioLoader, RealTimeScaleIsAnIntegerFrom1To100) {
+  auto ok = load_scenario_string(std::string(kHead), "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(ok));
+  EXPECT_EQ(std::get<Scenario>(ok).real_time_scale, 1);  // default: real time
+  for (const char* bad : {"0", "101", "-4", "2.5", "fast", "[2]"}) {
+    SpecError e = error_of(std::string(kHead) + "real_time_scale: " + bad + "\n");
+    EXPECT_EQ(e.loc.line, 5) << bad;
+    EXPECT_NE(e.what.find("real_time_scale"), std::string::npos) << bad << ": " << e.message();
+  }
 }
 
 TEST(ScenarioLoader, BadYamlPointsAtThePlace) {

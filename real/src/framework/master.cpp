@@ -710,6 +710,13 @@ struct Master::Impl {
     if (auto t = rb->next_timeout(real_now())) d = std::min(d, *t);
     for (const auto& m : monitors)
       if (!m.armed && !m.done) d = std::min(d, in.real_from_virtual(m.src.at - now()));
+    if (!crons.empty()) {
+      // Wake at the next wall-clock minute (S9 fires at its start), not up to a loop bound later:
+      // at a time scale of N the bound alone would be N times coarser in virtual time.
+      constexpr Nanos kMinute = 60 * kNsPerSec;
+      const Nanos into = ((cfg.wall->wall_ns() % kMinute) + kMinute) % kMinute;
+      d = std::min(d, in.real_from_virtual(kMinute - into));
+    }
     return static_cast<int>(std::clamp<Nanos>((d + kNsPerMs - 1) / kNsPerMs, 0, kMaxLoopWaitMs));
   }
 

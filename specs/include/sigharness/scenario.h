@@ -142,7 +142,11 @@ struct Scenario {
   std::map<std::string, std::string> not_applicable;  // backend -> reason ("real", "uwsgi")
   Topology topology;
   Nanos duration = 10 * kNsPerSec;
-  std::int64_t wall_start = 1893456000;     // unix seconds (2030-01-01T00:00:00Z); cron is UTC
+  std::int64_t wall_start = 1893456000;  // unix seconds (2030-01-01T00:00:00Z); cron is UTC
+  // Virtual seconds per real second on the real backend (timers, script, handler durations and
+  // the wall clock all run this much faster); the simulator has no real time and uWSGI cannot
+  // be sped up, so both ignore it.
+  int real_time_scale = 1;
   std::vector<std::string> files;           // files that exist at start (for monitors)
   std::vector<Registration> registrations;  // at start: master ones before fork
   std::vector<TimerSource> timers;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "sigharness/real/process_api.h"
@@ -20,9 +21,12 @@ enum class WallClockMode {
 
 struct RunOptions {
   Nanos timeout = 60 * kNsPerSec;  // hard bound on one run (real time)
-  double time_scale = 1.0;         // virtual seconds of the scenario per real second (<=1: slower)
-  bool faketime = false;           // run under libfaketime (cron scenarios): implies
-                                   // WallClockMode::system and needs LD_PRELOAD'ed libfaketime
+  // Virtual seconds of the scenario per real second (<1: slower). Unset: the scenario's
+  // real_time_scale. Timers, the script, handler durations and the fake wall clock all scale;
+  // the trace is in virtual time and opens with a note naming the scale when it is not 1.
+  std::optional<double> time_scale;
+  bool faketime = false;  // run under libfaketime (cron scenarios): implies
+                          // WallClockMode::system and needs LD_PRELOAD'ed libfaketime
   WallClockMode wall_clock = WallClockMode::fake;
   TimerBackendKind rb_timer_backend = TimerBackendKind::rbtree;
   std::uint64_t seed = 1;                     // waiter choice (S5)
