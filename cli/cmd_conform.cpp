@@ -80,6 +80,7 @@ struct Ctx {
   const ConformArgs& args;
   fs::path report_dir;
   std::ostream& out;
+  Nanos uwsgi_max_duration;
 };
 
 void write_trace_file(const Ctx& ctx, Cell& cell, const Trace& trace) {
@@ -228,7 +229,11 @@ Cell run_real_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) 
 Cell run_uwsgi_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) {
   Cell cell = make_cell(sc, spec, "uwsgi", "uwsgi-2.0");
   cell.reproduce = fmt::format("{} conform {} --backends uwsgi", ctx.args.argv0, spec);
-  conform::UwsgiRunResult r = conform::run_scenario_uwsgi(sc, conform::UwsgiRunOptions{});
+  if (ctx.uwsgi_max_duration != conform::UwsgiRunOptions{}.max_duration)
+    cell.reproduce += " --uwsgi-max-duration " + format_duration(ctx.uwsgi_max_duration);
+  conform::UwsgiRunOptions opt;
+  opt.max_duration = ctx.uwsgi_max_duration;
+  conform::UwsgiRunResult r = conform::run_scenario_uwsgi(sc, opt);
   if (r.not_applicable) {
     cell.verdict = CellVerdict::not_applicable;
     cell.detail = r.reason;
@@ -265,6 +270,13 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
       return kExitBadInput;
     }
     backends.insert(b);
+  }
+  std::string why_duration;
+  const auto uwsgi_max = parse_duration(args.uwsgi_max_duration, &why_duration);
+  if (!uwsgi_max || *uwsgi_max <= 0) {
+    err << "error: --uwsgi-max-duration \"" << args.uwsgi_max_duration
+        << "\": " << (uwsgi_max ? "must be > 0" : why_duration) << "\n";
+    return kExitBadInput;
   }
   if (args.seeds < 1) {
     err << "error: --seeds must be at least 1\n";
@@ -306,7 +318,7 @@ int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err) {
         << "\": " << ec.message() << "\n";
     return kExitBadInput;
   }
-  Ctx ctx{args, report_dir, out};
+  Ctx ctx{args, report_dir, out, *uwsgi_max};
   for (const auto& [spec, sc] : scenarios) {
     std::vector<std::function<Cell()>> runs;
     if (backends.count("sim"))

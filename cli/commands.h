@@ -64,6 +64,8 @@ struct ConformArgs {
   int seeds = 3;                      // simulator seeds per cell
   std::string report_dir = "reports/conformance";
   std::string junit_file;  // default <report_dir>/junit.xml
+  // Longest scenario run on real uWSGI (which runs in real time); longer ones are not applicable.
+  std::string uwsgi_max_duration = "90s";
 };
 int cmd_conform(const ConformArgs& args, std::ostream& out, std::ostream& err);
 

@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
                           "Report directory (default reports/conformance)");
   conform_cmd->add_option("--junit", conform.junit_file,
                           "JUnit XML file (default <report>/junit.xml)");
+  conform_cmd
+      ->add_option("--uwsgi-max-duration", conform.uwsgi_max_duration,
+                   "Longest scenario run on real uWSGI, which cannot be sped up (default "
+                   "90s; longer ones are reported not applicable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // .ci/conform's can be overridden
 
   ServeArgs serve;
   auto* serve_cmd = app.add_subcommand(

@@ -47,6 +47,10 @@ for args in (["run", "specs/scenarios/target-worker-pool.yaml", "--seed", "zz"],
              ["run", "specs/scenarios/target-worker-pool.yaml", "--time-scale", "4"],  # sim: no real time
              ["run", "specs/scenarios/cron-every-n.yaml", "--backend", "real", "--time-scale", "0"],
              ["run", "specs/scenarios/cron-every-n.yaml", "--backend", "real", "--time-scale", "fast"],
+             ["conform", "specs/scenarios/target-worker-pool.yaml", "--backends", "uwsgi",
+              "--uwsgi-max-duration", "soon"],
+             ["conform", "specs/scenarios/target-worker-pool.yaml", "--backends", "uwsgi",
+              "--uwsgi-max-duration", "0s"],
              ["run", "no/such/file.yaml"], ["explain", "worker", "--topology", "workers=0"], ["frobnicate"]):
     r = run(args)
     check(r.returncode == 2, f"{args}: exit 2 expected, got {r.returncode}")

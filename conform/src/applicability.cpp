@@ -171,8 +171,10 @@ std::string uwsgi_not_applicable_reason(const Scenario& s, const UwsgiRunOptions
       any_expectation = true;
   if (!any_expectation) return "every expectation is strict-only";
   if (s.duration > opt.max_duration)
-    return fmt::format("duration {} s exceeds the real-run cap of {} s", s.duration / kNsPerSec,
-                       opt.max_duration / kNsPerSec);
+    return fmt::format(
+        "duration {} exceeds the real-run cap of {}: uWSGI runs in real time (raise the cap with "
+        "sigharness conform --uwsgi-max-duration)",
+        format_duration(s.duration), format_duration(opt.max_duration));
   const Topology& t = s.topology;
   if (t.queue_capacity != 278 && (t.queue_capacity < 6 || t.queue_capacity > 5461))
     return fmt::format(

@@ -216,6 +216,16 @@ TEST(UwsgiBackend, NotApplicableReasons) {
   EXPECT_NE(uwsgi_not_applicable_reason(e, {}).find("strict-only"), std::string::npos);
 
   EXPECT_EQ(uwsgi_not_applicable_reason(base("fine", 1, kNsPerSec), {}), "");
+
+  // uWSGI runs in real time: past the cap a scenario is not applicable, and the reason says
+  // how to raise the cap.
+  Scenario l = base("na-long", 1, 140 * kNsPerSec);
+  const std::string why = uwsgi_not_applicable_reason(l, {});
+  EXPECT_NE(why.find("duration 140s exceeds the real-run cap of 90s"), std::string::npos) << why;
+  EXPECT_NE(why.find("--uwsgi-max-duration"), std::string::npos) << why;
+  UwsgiRunOptions longer;
+  longer.max_duration = 150 * kNsPerSec;
+  EXPECT_EQ(uwsgi_not_applicable_reason(l, longer), "");
 }
 
 // Every process whose command line names the run's ini.
