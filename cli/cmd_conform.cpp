@@ -221,8 +221,8 @@ Cell run_real_cell(const Ctx& ctx, const Scenario& sc, const std::string& spec) 
   r.trace.header = {kTraceVersion, "real", "strict", "", sc.name};
   write_trace_file(ctx, cell, r.trace);
   judge(sc, Profile::strict, r.trace, true, cell);
-  if (sc.real_time_scale != 1)
-    cell.caveat = fmt::format("at time scale {} (real_time_scale)", sc.real_time_scale);
+  if (r.time_scale != 1.0)
+    cell.caveat = fmt::format("at time scale {:g} (real_time_scale)", r.time_scale);
   return cell;
 }
 

@@ -265,6 +265,7 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
 
   RunResult res;
   res.temp_dir = tmp.path;
+  res.time_scale = scale;
   {
     detail::Master master(in, cfg);
     if (!master.start(&why)) {

@@ -56,7 +56,7 @@ expect:
   std::vector<std::int64_t> minutes;
   for (const auto& e : r.trace.events)
     if (e.kind == EventKind::cron_fire && e.wall) minutes.push_back(*e.wall / 60);
-  // 23:59... is impossible: the faked clock starts at 00:00:58, so minutes 00:00 and 00:01.
+  // The faked clock starts at 00:00:58: minute 00:00 fires at the first check, 00:01 ~2 s later.
   EXPECT_EQ(minutes, (std::vector<std::int64_t>{kMinute0 / 60, kMinute0 / 60 + 1}))
       << dump(r.trace);
 }

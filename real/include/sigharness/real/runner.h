@@ -48,7 +48,8 @@ struct RunResult {
   std::string skip_reason;  // why the scenario cannot run for real
   Trace trace;
   RunStats stats;
-  std::string temp_dir;  // the per-run directory (removed unless keep_temp_dir)
+  std::string temp_dir;     // the per-run directory (removed unless keep_temp_dir)
+  double time_scale = 1.0;  // the scale the run used (the caller's, else the spec's)
 };
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
